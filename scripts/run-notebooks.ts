@@ -1,0 +1,316 @@
+/**
+ * `npm run notebooks`: executes every notebook in notebooks/ (or the ones named on the command line), in
+ * order, headless, through the Jupyter messaging protocol with the tslab kernel, the same kernel Jupyter
+ * users run. Outputs are saved into the notebooks (written atomically). Needs nothing beyond npm: the
+ * protocol is spoken here over ZeroMQ (the zeromq package tslab itself depends on).
+ *
+ * A cell error stops that notebook, saves what ran (with the traceback as the cell's output) and makes the
+ * command exit non-zero. QUICK=1 is passed through to the kernel (the notebooks' config cell reads it).
+ *
+ * Usage: tsx scripts/run-notebooks.ts [--timeout-s 1800] [name-filter ...]
+ */
+import { spawn, ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import * as zmq from "zeromq";
+import { writeFileAtomic } from "../lib/core/atomic";
+
+const ROOT = path.resolve(__dirname, "..");
+const NB_DIR = path.join(ROOT, "notebooks");
+
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+  metadata: Record<string, unknown>;
+  outputs?: unknown[];
+  execution_count?: number | null;
+}
+interface Notebook {
+  cells: Cell[];
+  metadata: Record<string, unknown>;
+  nbformat: number;
+  nbformat_minor: number;
+}
+interface Message {
+  header: { msg_id: string; msg_type: string; session: string; username: string; date: string; version: string };
+  parent_header: { msg_id?: string };
+  metadata: Record<string, unknown>;
+  content: any;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** One tslab kernel process with its five channels. */
+class Kernel {
+  private readonly key = crypto.randomBytes(16).toString("hex");
+  private readonly session = crypto.randomUUID();
+  private proc: ChildProcess | null = null;
+  private shell = new zmq.Dealer();
+  private control = new zmq.Dealer();
+  private iopub = new zmq.Subscriber();
+  private stderr = "";
+
+  async start(cwd: string): Promise<void> {
+    const ports = { shell: await freePort(), iopub: await freePort(), stdin: await freePort(), control: await freePort(), hb: await freePort() };
+    const conn = {
+      transport: "tcp",
+      ip: "127.0.0.1",
+      shell_port: ports.shell,
+      iopub_port: ports.iopub,
+      stdin_port: ports.stdin,
+      control_port: ports.control,
+      hb_port: ports.hb,
+      key: this.key,
+      signature_scheme: "hmac-sha256",
+    };
+    const connFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "seismic-xai-kernel-")), "connection.json");
+    fs.writeFileSync(connFile, JSON.stringify(conn));
+    const tslab = path.join(ROOT, "node_modules", "tslab", "bin", "tslab");
+    if (!fs.existsSync(tslab)) throw new Error(`tslab is not installed (${tslab} missing): run npm ci first`);
+    this.proc = spawn(process.execPath, [tslab, "kernel", "--config-path", connFile], {
+      cwd,
+      env: { ...process.env },
+      stdio: ["ignore", "inherit", "pipe"],
+    });
+    this.proc.stderr!.on("data", (d) => {
+      this.stderr += d.toString();
+      process.stderr.write(d);
+    });
+    this.shell.connect(`tcp://127.0.0.1:${ports.shell}`);
+    this.control.connect(`tcp://127.0.0.1:${ports.control}`);
+    this.iopub.connect(`tcp://127.0.0.1:${ports.iopub}`);
+    this.iopub.subscribe();
+    this.pumpIopub();
+    // kernel_info until the kernel answers (it needs a moment to bind its sockets)
+    for (let attempt = 0; ; attempt++) {
+      const reply = await Promise.race([this.request("kernel_info_request", {}), sleep(2000).then(() => null)]);
+      if (reply) break;
+      if (this.proc.exitCode !== null) throw new Error(`tslab kernel exited with code ${this.proc.exitCode}\n${this.stderr}`);
+      if (attempt > 30) throw new Error("tslab kernel did not answer kernel_info_request within 60 s");
+    }
+  }
+
+  private sign(parts: Buffer[]): string {
+    const h = crypto.createHmac("sha256", this.key);
+    for (const p of parts) h.update(p);
+    return h.digest("hex");
+  }
+
+  private header(msgType: string): Message["header"] {
+    return { msg_id: crypto.randomUUID(), msg_type: msgType, session: this.session, username: "seismic-xai", date: new Date().toISOString(), version: "5.3" };
+  }
+
+  private pending = new Map<string, (m: Message) => void>();
+  private iopubHandlers = new Map<string, (m: Message) => void>();
+
+  private decode(frames: Buffer[]): Message {
+    const i = frames.findIndex((f) => f.toString() === "<IDS|MSG>");
+    const [sig, h, p, md, c] = frames.slice(i + 1, i + 6);
+    if (sig.toString() !== this.sign([h, p, md, c])) throw new Error("bad message signature from the kernel");
+    return { header: JSON.parse(h.toString()), parent_header: JSON.parse(p.toString()), metadata: JSON.parse(md.toString()), content: JSON.parse(c.toString()) };
+  }
+
+  private async pumpIopub(): Promise<void> {
+    try {
+      for await (const frames of this.iopub) {
+        const msg = this.decode(frames as Buffer[]);
+        const parent = msg.parent_header.msg_id;
+        if (parent && this.iopubHandlers.has(parent)) this.iopubHandlers.get(parent)!(msg);
+      }
+    } catch {
+      // socket closed
+    }
+  }
+
+  private pumpingShell = false;
+  private async pumpShell(): Promise<void> {
+    if (this.pumpingShell) return;
+    this.pumpingShell = true;
+    try {
+      for await (const frames of this.shell) {
+        const msg = this.decode(frames as Buffer[]);
+        const cb = msg.parent_header.msg_id ? this.pending.get(msg.parent_header.msg_id) : undefined;
+        if (cb) cb(msg);
+      }
+    } catch {
+      // socket closed
+    }
+  }
+
+  /** Sends a shell request; resolves with its reply. */
+  request(msgType: string, content: unknown, onIopub?: (m: Message) => void): Promise<Message> {
+    const header = this.header(msgType);
+    const parts = [header, {}, {}, content].map((o) => Buffer.from(JSON.stringify(o)));
+    if (onIopub) this.iopubHandlers.set(header.msg_id, onIopub);
+    const reply = new Promise<Message>((resolve) => this.pending.set(header.msg_id, resolve));
+    this.pumpShell();
+    void this.shell.send(["<IDS|MSG>", this.sign(parts), ...parts]);
+    return reply;
+  }
+
+  /** Executes one cell; resolves with its outputs once the kernel is idle again for that request. */
+  async execute(code: string, timeoutMs: number): Promise<{ outputs: unknown[]; status: string; executionCount: number | null; error?: string }> {
+    const outputs: unknown[] = [];
+    let idle: () => void = () => {};
+    const idleSeen = new Promise<void>((r) => (idle = r));
+    let error: string | undefined;
+    const displayIndex = new Map<string, number>();
+    const onIopub = (m: Message) => {
+      const c = m.content;
+      switch (m.header.msg_type) {
+        case "stream": {
+          const last = outputs[outputs.length - 1] as any;
+          if (last && last.output_type === "stream" && last.name === c.name) last.text += c.text;
+          else outputs.push({ output_type: "stream", name: c.name, text: c.text });
+          break;
+        }
+        case "display_data":
+        case "execute_result": {
+          const out: any = { output_type: m.header.msg_type, data: c.data, metadata: c.metadata ?? {} };
+          if (m.header.msg_type === "execute_result") out.execution_count = c.execution_count;
+          const id = c.transient?.display_id;
+          if (id) displayIndex.set(id, outputs.length);
+          outputs.push(out);
+          break;
+        }
+        case "update_display_data": {
+          const id = c.transient?.display_id;
+          const at = id !== undefined ? displayIndex.get(id) : undefined;
+          if (at !== undefined) outputs[at] = { output_type: "display_data", data: c.data, metadata: c.metadata ?? {} };
+          break;
+        }
+        case "clear_output":
+          outputs.length = 0;
+          break;
+        case "error":
+          error = `${c.ename}: ${c.evalue}`;
+          outputs.push({ output_type: "error", ename: c.ename, evalue: c.evalue, traceback: c.traceback ?? [] });
+          break;
+        case "status":
+          if (c.execution_state === "idle") idle();
+          break;
+      }
+    };
+    const reply = await withTimeout(
+      this.request("execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, onIopub),
+      timeoutMs,
+      "cell",
+    );
+    await withTimeout(idleSeen, 30000, "kernel idle after cell");
+    if (reply.content.status === "error" && !error) {
+      // tslab reports compile (type) errors on stderr with a bare error reply
+      const stderr = outputs.filter((o: any) => o.output_type === "stream" && o.name === "stderr").map((o: any) => o.text).join("");
+      error = reply.content.ename ? `${reply.content.ename}: ${reply.content.evalue}` : stderr.trim() || "error";
+    }
+    return { outputs, status: reply.content.status, executionCount: reply.content.execution_count ?? null, error };
+  }
+
+  async shutdown(): Promise<void> {
+    try {
+      const header = this.header("shutdown_request");
+      const parts = [header, {}, {}, { restart: false }].map((o) => Buffer.from(JSON.stringify(o)));
+      await this.control.send(["<IDS|MSG>", this.sign(parts), ...parts]);
+      await sleep(300);
+    } catch {
+      // already gone
+    }
+    this.shell.close();
+    this.control.close();
+    this.iopub.close();
+    if (this.proc && this.proc.exitCode === null) this.proc.kill("SIGKILL");
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout;
+  return Promise.race([p, new Promise<T>((_, rej) => (t = setTimeout(() => rej(new Error(`${what} timed out after ${ms / 1000} s`)), ms)))]).finally(() => clearTimeout(t));
+}
+
+function cellSource(c: Cell): string {
+  return Array.isArray(c.source) ? c.source.join("") : c.source;
+}
+
+/** Executes one notebook file in place; returns the error text of the failing cell, if any. */
+export async function runNotebook(file: string, timeoutS: number): Promise<string | null> {
+  const nb: Notebook = JSON.parse(fs.readFileSync(file, "utf8"));
+  const kernel = new Kernel();
+  const t0 = Date.now();
+  await kernel.start(path.dirname(file));
+  let failure: string | null = null;
+  try {
+    const code = nb.cells.filter((c) => c.cell_type === "code");
+    let i = 0;
+    for (const cell of nb.cells) {
+      if (cell.cell_type !== "code") continue;
+      i++;
+      const src = cellSource(cell);
+      const t = Date.now();
+      const r = await kernel.execute(src, timeoutS * 1000);
+      cell.outputs = r.outputs;
+      cell.execution_count = r.executionCount;
+      process.stderr.write(`  ${path.basename(file)} cell ${i}/${code.length} ${r.status} (${((Date.now() - t) / 1000).toFixed(1)} s)\n`);
+      if (r.status !== "ok") {
+        failure = `${path.basename(file)} cell ${i}: ${r.error ?? r.status}`;
+        break;
+      }
+    }
+  } finally {
+    await kernel.shutdown();
+    writeFileAtomic(file, JSON.stringify(nb, null, 1) + "\n");
+  }
+  process.stderr.write(`${path.basename(file)}: ${failure ? "FAILED" : "ok"} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  return failure;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  let timeoutS = 1800;
+  const filters: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--timeout-s") timeoutS = Number(args[++i]);
+    else filters.push(args[i]);
+  }
+  const files = fs
+    .readdirSync(NB_DIR)
+    .filter((f) => /^\d\d-[a-z0-9-]+\.ipynb$/.test(f))
+    .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
+    .sort()
+    .map((f) => path.join(NB_DIR, f));
+  if (files.length === 0) throw new Error(`no notebook in ${NB_DIR} matched ${filters.join(" ") || "(all)"}`);
+  const failures: string[] = [];
+  for (const f of files) {
+    const failure = await runNotebook(f, timeoutS);
+    if (failure) {
+      failures.push(failure);
+      break; // later notebooks depend on earlier ones' cached results
+    }
+  }
+  if (failures.length) {
+    console.error(`notebook run failed:\n  ${failures.join("\n  ")}`);
+    process.exit(1);
+  }
+  console.error(`${files.length} notebook(s) executed`);
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
