@@ -1,0 +1,98 @@
+import { InputError, assertInput } from "../core/errors";
+import { AXIS_COLOR, RED_TRANSPARENT_BLUE } from "./colors";
+import type { Annotation, Figure, HeatmapTrace, Shape } from "./figure";
+import { pArrivalLabel, pArrivalLine } from "./p-arrival";
+import { assertAscending, assertLength, axis, axisRef, baseLayout, edgeRange, setAxis, toRows } from "./style";
+
+export interface ClassAveragedShapMapPlotInput {
+  /** One map per class, each H × W row-major (row 0 = 0 Hz, column = time), e.g. `ClassMap.map`. */
+  maps: ReadonlyArray<ArrayLike<number>>;
+  /** One name per map (panel titles), e.g. ["Foreshocks", "Aftershocks"]. */
+  classNames: readonly string[];
+  /** Images averaged per class, shown in the panel titles when given. */
+  counts?: readonly number[];
+  /** Frequency of each row in Hz, ascending (H). */
+  freqsHz: ArrayLike<number>;
+  /** Time of each column in s, ascending (W). */
+  timesS: ArrayLike<number>;
+  /** P arrival in s (default 5, where every D-set window puts it). */
+  pArrivalS?: number;
+  title: string;
+  /** Colour limit m (maps span −m … m); default: max |value| over all maps, shared so panels compare. */
+  vmax?: number;
+}
+
+/**
+ * The class-averaged SHAP maps of paper Fig. 3 and 4 (paper-pipeline.md §4): one panel per class, time in s
+ * on x, frequency in Hz on y with 0 Hz at the bottom (the paper draws row 0 at the top and labels it
+ * 50 Hz, mirroring its bands), the P arrival marked at 5 s, shap's `red_transparent_blue` between
+ * symmetric limits shared by the panels, and a colour bar titled "Contribution".
+ */
+export function classAveragedShapMap(input: ClassAveragedShapMapPlotInput): Figure {
+  const where = "plots.classAveragedShapMap";
+  const h = input.freqsHz.length, w = input.timesS.length, nClasses = input.maps.length;
+  assertInput(nClasses > 0, where, "maps is empty");
+  assertLength(input.classNames, nClasses, where, "classNames");
+  if (input.counts) assertLength(input.counts, nClasses, where, "counts");
+  assertAscending(input.freqsHz, where, "freqsHz");
+  assertAscending(input.timesS, where, "timesS");
+  input.maps.forEach((m, i) => assertLength(m, h * w, where, `maps[${i}] (H x W = ${h} x ${w})`));
+  const pArrivalS = input.pArrivalS ?? 5;
+  assertInput(Number.isFinite(pArrivalS), where, `pArrivalS must be finite, got ${pArrivalS}`);
+  let m = input.vmax;
+  if (m === undefined) {
+    m = 0;
+    for (const map of input.maps) for (let i = 0; i < map.length; i++) if (Number.isFinite(map[i])) m = Math.max(m, Math.abs(map[i]));
+    // All-zero maps: any positive limit draws them transparent.
+    if (!(m > 0)) m = 1;
+  }
+  if (!(m > 0 && Number.isFinite(m))) throw new InputError(where, `vmax must be positive and finite, got ${m}`);
+
+  const layout = baseLayout(input.title, 480 * nClasses + 150, 430, { l: 75, r: 130, t: 90, b: 60 });
+  const gap = 0.08;
+  const colWidth = (1 - gap * (nClasses - 1)) / nClasses;
+  const timeRange = edgeRange(input.timesS), freqRange = edgeRange(input.freqsHz);
+  const data: HeatmapTrace[] = [];
+  const shapes: Shape[] = [];
+  const annotations: Annotation[] = [];
+  for (let i = 0; i < nClasses; i++) {
+    const n = i + 1, xref = axisRef("x", n), yref = axisRef("y", n);
+    const x0 = i * (colWidth + gap);
+    setAxis(layout, "x", n, axis("Time (s)", { domain: [x0, x0 + colWidth], anchor: yref, range: timeRange }));
+    setAxis(layout, "y", n, axis(i === 0 ? "Frequency (Hz)" : "", { anchor: xref, range: freqRange }));
+    data.push({
+      type: "heatmap",
+      name: input.classNames[i],
+      z: toRows(input.maps[i], h, w),
+      x: Array.from(input.timesS),
+      y: Array.from(input.freqsHz),
+      xaxis: xref,
+      yaxis: yref,
+      colorscale: RED_TRANSPARENT_BLUE,
+      zmin: -m,
+      zmax: m,
+      zsmooth: false,
+      showscale: i === 0,
+      colorbar: { title: { text: "Contribution", side: "right" }, thickness: 14, outlinewidth: 0, x: 1.03 },
+      hovertemplate: `${input.classNames[i]}<br>t = %{x:.2f} s<br>f = %{y:.2f} Hz<br>%{z:.4g}<extra></extra>`,
+    });
+    shapes.push(pArrivalLine(xref, `${yref} domain`, pArrivalS));
+    annotations.push(pArrivalLabel(xref, `${yref} domain`, pArrivalS));
+    const count = input.counts ? ` (n = ${input.counts[i]})` : "";
+    annotations.push({
+      text: input.classNames[i] + count,
+      x: 0.5,
+      y: 1,
+      xref: `${xref} domain`,
+      yref: "paper",
+      yshift: 18,
+      showarrow: false,
+      xanchor: "center",
+      yanchor: "bottom",
+      font: { size: 13, color: AXIS_COLOR },
+    });
+  }
+  layout.shapes = shapes;
+  layout.annotations = annotations;
+  return { data, layout };
+}

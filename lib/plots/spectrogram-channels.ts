@@ -1,0 +1,87 @@
+import { assertInput } from "../core/errors";
+import { VIRIDIS } from "./colors";
+import type { Annotation, Colorscale, Figure, HeatmapTrace, Shape } from "./figure";
+import { pArrivalLabel, pArrivalLine } from "./p-arrival";
+import { assertAscending, assertLength, axis, baseLayout, colourLimits, edgeRange, setAxis } from "./style";
+
+export interface SpectrogramChannelsPlotInput {
+  /** nFreq × nTime × nChannels row-major ("FTC", channels fastest: the CNN's image layout), row 0 = lowest frequency. */
+  values: ArrayLike<number>;
+  /** Bin frequencies in Hz, ascending (nFreq). */
+  freqsHz: ArrayLike<number>;
+  /** Segment centres in s, ascending (nTime). */
+  timesS: ArrayLike<number>;
+  /** One name per channel (nChannels), in stored order. */
+  channels: readonly string[];
+  title: string;
+  /** Colour-bar title with the unit. */
+  colorbarTitle: string;
+  pArrivalS?: number;
+  /** Shared colour limits (default: finite min and max over all channels). */
+  zmin?: number;
+  zmax?: number;
+  colorscale?: Colorscale;
+}
+
+/**
+ * The spectrogram of every channel of one trace (the three planes of the CNN's 33 × 153 × 3 image,
+ * paper-pipeline.md §2), one panel per channel stacked over a shared time axis, one shared colour scale.
+ * Time in s, frequency in Hz with 0 Hz at the bottom of each panel.
+ */
+export function spectrogramChannels(input: SpectrogramChannelsPlotInput): Figure {
+  const where = "plots.spectrogramChannels";
+  const nFreq = input.freqsHz.length, nTime = input.timesS.length, nChannels = input.channels.length;
+  assertInput(nFreq > 0 && nTime > 0 && nChannels > 0, where, "freqsHz, timesS and channels must not be empty");
+  assertAscending(input.freqsHz, where, "freqsHz");
+  assertAscending(input.timesS, where, "timesS");
+  assertLength(input.values, nFreq * nTime * nChannels, where, `values (nFreq x nTime x nChannels = ${nFreq} x ${nTime} x ${nChannels})`);
+  if (input.pArrivalS !== undefined) assertInput(Number.isFinite(input.pArrivalS), where, `pArrivalS must be finite, got ${input.pArrivalS}`);
+  const [zmin, zmax] = colourLimits(input.values, input.zmin, input.zmax);
+  const panelHeight = 170, gap = 0.05;
+  const layout = baseLayout(input.title, 900, 120 + nChannels * panelHeight, { l: 80, r: 130, t: 60, b: 60 });
+  const panel = (1 - gap * (nChannels - 1)) / nChannels;
+  const data: HeatmapTrace[] = [];
+  const shapes: Shape[] = [];
+  const annotations: Annotation[] = [];
+  const timeRange = edgeRange(input.timesS), freqRange = edgeRange(input.freqsHz);
+  for (let c = 0; c < nChannels; c++) {
+    const suffix = c === 0 ? "" : String(c + 1);
+    const top = 1 - c * (panel + gap);
+    const isBottom = c === nChannels - 1;
+    const xAxis = axis(isBottom ? "Time (s)" : "", { anchor: `y${suffix}`, range: timeRange, showticklabels: isBottom });
+    if (c > 0) xAxis.matches = "x";
+    const yAxis = axis(`${input.channels[c]}: frequency (Hz)`, { domain: [Math.max(0, top - panel), top], anchor: `x${suffix}`, range: freqRange });
+    setAxis(layout, "x", c + 1, xAxis);
+    setAxis(layout, "y", c + 1, yAxis);
+    const z: Array<Array<number | null>> = [];
+    for (let f = 0; f < nFreq; f++) {
+      const row = new Array<number | null>(nTime);
+      for (let t = 0; t < nTime; t++) {
+        const v = input.values[(f * nTime + t) * nChannels + c];
+        row[t] = Number.isFinite(v) ? v : null;
+      }
+      z.push(row);
+    }
+    data.push({
+      type: "heatmap",
+      name: input.channels[c],
+      z,
+      x: Array.from(input.timesS),
+      y: Array.from(input.freqsHz),
+      xaxis: `x${suffix}`,
+      yaxis: `y${suffix}`,
+      colorscale: input.colorscale ?? VIRIDIS,
+      zmin,
+      zmax,
+      zsmooth: false,
+      showscale: c === 0,
+      colorbar: { title: { text: input.colorbarTitle, side: "right" }, thickness: 16, outlinewidth: 0, len: 1, y: 0.5 },
+      hovertemplate: `${input.channels[c]}<br>t = %{x:.2f} s<br>f = %{y:.2f} Hz<br>%{z:.4g}<extra></extra>`,
+    });
+    if (input.pArrivalS !== undefined) shapes.push(pArrivalLine(`x${suffix}`, `y${suffix} domain`, input.pArrivalS));
+  }
+  if (input.pArrivalS !== undefined) annotations.push(pArrivalLabel("x", "y domain", input.pArrivalS));
+  layout.shapes = shapes;
+  layout.annotations = annotations;
+  return { data, layout };
+}

@@ -1,0 +1,64 @@
+import { assertInput } from "../core/errors";
+import { VIRIDIS } from "./colors";
+import type { Colorscale, Figure } from "./figure";
+import { pArrivalLabel, pArrivalLine } from "./p-arrival";
+import { assertAscending, assertLength, axis, baseLayout, colourLimits, edgeRange, toRows } from "./style";
+
+export interface SpectrogramPlotInput {
+  /** nFreq × nTime row-major ("FT"), row 0 = the lowest frequency (a `Spectrogram`'s `values`). */
+  values: ArrayLike<number>;
+  /** Bin frequencies in Hz, ascending (nFreq). */
+  freqsHz: ArrayLike<number>;
+  /** Segment centres in s, ascending (nTime). */
+  timesS: ArrayLike<number>;
+  title: string;
+  /** Colour-bar title with the unit, e.g. "PSD (counts²/Hz)" or "log(1 + PSD), min-max scaled". */
+  colorbarTitle: string;
+  /** P arrival in s on the same time axis; drawn as a dashed line. */
+  pArrivalS?: number;
+  /** Colour limits (default: the finite min and max). */
+  zmin?: number;
+  zmax?: number;
+  /** Default: viridis. */
+  colorscale?: Colorscale;
+}
+
+/**
+ * One channel's spectrogram as a heatmap (paper-pipeline.md §2: 33 frequencies × 153 segments): time in s
+ * on x, frequency in Hz on y with 0 Hz at the bottom (rows ascend upwards; the paper's saved PNGs put
+ * 0 Hz at the top), a colour bar titled by the caller with the unit.
+ */
+export function spectrogram(input: SpectrogramPlotInput): Figure {
+  const where = "plots.spectrogram";
+  const nFreq = input.freqsHz.length, nTime = input.timesS.length;
+  assertInput(nFreq > 0 && nTime > 0, where, "freqsHz and timesS must not be empty");
+  assertAscending(input.freqsHz, where, "freqsHz");
+  assertAscending(input.timesS, where, "timesS");
+  assertLength(input.values, nFreq * nTime, where, `values (nFreq x nTime = ${nFreq} x ${nTime})`);
+  const [zmin, zmax] = colourLimits(input.values, input.zmin, input.zmax);
+  const layout = baseLayout(input.title, 900, 420, { l: 80, r: 130, t: 60, b: 60 });
+  layout.xaxis = axis("Time (s)", { range: edgeRange(input.timesS) });
+  layout.yaxis = axis("Frequency (Hz)", { range: edgeRange(input.freqsHz) });
+  if (input.pArrivalS !== undefined) {
+    assertInput(Number.isFinite(input.pArrivalS), where, `pArrivalS must be finite, got ${input.pArrivalS}`);
+    layout.shapes = [pArrivalLine("x", "y domain", input.pArrivalS)];
+    layout.annotations = [pArrivalLabel("x", "y domain", input.pArrivalS)];
+  }
+  return {
+    data: [
+      {
+        type: "heatmap",
+        z: toRows(input.values, nFreq, nTime),
+        x: Array.from(input.timesS),
+        y: Array.from(input.freqsHz),
+        colorscale: input.colorscale ?? VIRIDIS,
+        zmin,
+        zmax,
+        zsmooth: false,
+        colorbar: { title: { text: input.colorbarTitle, side: "right" }, thickness: 16, outlinewidth: 0 },
+        hovertemplate: "t = %{x:.2f} s<br>f = %{y:.2f} Hz<br>%{z:.4g}<extra></extra>",
+      },
+    ],
+    layout,
+  };
+}

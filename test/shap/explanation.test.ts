@@ -1,0 +1,145 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { AdditivityError, Explanation } from "../../lib/shap/explanation";
+import { InputError } from "../../lib/core/errors";
+
+/** N=3 samples of 2 x 2 x 3 features, K=2 outputs; value = sample*1000 + feature*10 + rank. */
+function sample3(indices = [0, 1, 1, 0, 0, 1]): Explanation {
+  const n = 3, f = 12, k = 2;
+  const values = new Float64Array(n * f * k);
+  for (let i = 0; i < n; i++) for (let p = 0; p < f; p++) for (let r = 0; r < k; r++) values[(i * f + p) * k + r] = i * 1000 + p * 10 + r;
+  const baseValues = Float64Array.of(1, 2, 3, 4, 5, 6);
+  const modelOutputs = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) for (let r = 0; r < k; r++) {
+    let s = baseValues[i * k + r];
+    for (let p = 0; p < f; p++) s += values[(i * f + p) * k + r];
+    modelOutputs[i * k + r] = s;
+  }
+  const names = ["fore", "after"];
+  return new Explanation({
+    values,
+    baseValues,
+    data: Float64Array.from({ length: n * f }, (_, j) => j),
+    nSamples: n,
+    featureShape: [2, 2, 3],
+    nOutputs: k,
+    outputIndices: Int32Array.from(indices),
+    outputNames: [0, 1, 2].map((i) => [names[indices[2 * i]], names[indices[2 * i + 1]]]),
+    modelOutputs,
+  });
+}
+
+test("shape, sampleValues and additivity report", () => {
+  const e = sample3();
+  assert.deepEqual(e.shape, [3, 2, 2, 3, 2]);
+  assert.equal(e.nFeatures, 12);
+  assert.deepEqual(Array.from(e.sampleValues(1, 1)).slice(0, 3), [1001, 1011, 1021]);
+  assert.equal(e.checkAdditivity().maxAbsResidual, 0);
+  e.assertAdditivity({ tolerance: 0 });
+});
+
+test("assertAdditivity throws when values do not add up", () => {
+  const e = sample3();
+  const broken = new Explanation({ ...e, values: e.values.map((v, i) => (i === 30 ? v + 0.5 : v)), featureShape: e.featureShape });
+  assert.throws(() => broken.assertAdditivity({ tolerance: 1e-6 }), (err: unknown) => err instanceof AdditivityError && /sample 1, output rank 0/.test(err.message));
+  assert.equal(broken.checkAdditivity().maxAbsResidual, 0.5);
+});
+
+test("slice and select keep parallel arrays aligned", () => {
+  const e = sample3();
+  const s = e.slice(1);
+  assert.equal(s.nSamples, 1);
+  assert.deepEqual(Array.from(s.baseValues), [3, 4]);
+  assert.deepEqual(s.outputNames, [["after", "fore"]]);
+  assert.deepEqual(Array.from(s.outputIndices), [1, 0]);
+  assert.equal(s.values[0], 1000);
+  const picked = e.select([2, 0]);
+  assert.deepEqual(Array.from(picked.baseValues), [5, 6, 1, 2]);
+  assert.equal(picked.values[0], 2000);
+  assert.deepEqual(Array.from(picked.data.subarray(0, 2)), [24, 25]);
+  const byPredicate = e.select((i, ex) => ex.outputIndices[i * 2] === 0);
+  assert.deepEqual(Array.from(byPredicate.baseValues), [1, 2, 5, 6]);
+  assert.equal(e.slice(0, 3).nSamples, 3);
+  assert.throws(() => e.slice(2, 4), /not inside/);
+  assert.throws(() => e.select([3]), /index 3/);
+});
+
+test("mean over samples needs the same outputs per rank; it keeps a sample axis of 1 and additivity", () => {
+  const mixed = sample3();
+  assert.throws(() => mixed.mean(0), /would mix classes/);
+  const same = mixed.select([0, 2]);
+  const m = same.mean(0);
+  assert.deepEqual(m.shape, [1, 2, 2, 3, 2]);
+  assert.equal(m.values[0], 1000); // (0 + 2000) / 2
+  assert.deepEqual(Array.from(m.baseValues), [3, 4]);
+  assert.deepEqual(m.outputNames, [["fore", "after"]]);
+  assert.equal(m.checkAdditivity().maxAbsResidual, 0);
+  const s = same.sum(0);
+  assert.equal(s.values[0], 2000);
+  assert.equal(s.checkAdditivity().maxAbsResidual, 0);
+});
+
+test("feature-axis reductions drop the axis; sumChannels gives N x H x W x K", () => {
+  const e = sample3();
+  const sc = e.sumChannels();
+  assert.deepEqual(sc.shape, [3, 2, 2, 2]);
+  // sample 0, pixel 0, rank 0: features 0,1,2 -> 0 + 10 + 20
+  assert.equal(sc.values[0], 30);
+  assert.equal(sc.values[1], 33);
+  assert.equal(sc.data[0], 1); // data averaged over channels: (0 + 1 + 2) / 3
+  assert.equal(sc.checkAdditivity().maxAbsResidual, 0);
+  const rowsMean = e.mean(1);
+  assert.deepEqual(rowsMean.shape, [3, 2, 3, 2]);
+  assert.equal(rowsMean.values[0], 30); // feature 0 and feature 6 -> (0 + 60) / 2
+  assert.throws(() => e.mean(4), /reducing it mixes outputs/);
+  assert.throws(() => e.mean(5), /axis 5/);
+  assert.throws(() => sc.sumChannels().sumChannels(), /at least two feature axes/);
+});
+
+test("abs leaves everything but the values", () => {
+  const e = new Explanation({ values: Float64Array.of(-1, 2), baseValues: Float64Array.of(0), data: Float64Array.of(5, 6), nSamples: 1, featureShape: [2], nOutputs: 1 });
+  const a = e.abs();
+  assert.deepEqual(Array.from(a.values), [1, 2]);
+  assert.deepEqual(Array.from(e.values), [-1, 2]);
+  assert.equal(a.data, e.data);
+  assert.deepEqual(Array.from(a.outputIndices), [0]);
+});
+
+test("JSON round trip is exact with both encodings, through JSON.stringify", () => {
+  const e = sample3();
+  const tricky = new Explanation({ ...e, values: e.values.map((v) => v / 3 + 1e-17), featureShape: e.featureShape });
+  for (const encoding of ["base64", "list"] as const) {
+    const back = Explanation.fromJSON(JSON.parse(JSON.stringify(tricky.toJSON({ encoding }))));
+    assert.deepEqual(Array.from(back.values), Array.from(tricky.values));
+    assert.deepEqual(Array.from(back.baseValues), Array.from(tricky.baseValues));
+    assert.deepEqual(Array.from(back.data), Array.from(tricky.data));
+    assert.deepEqual(Array.from(back.modelOutputs!), Array.from(tricky.modelOutputs!));
+    assert.deepEqual(Array.from(back.outputIndices), Array.from(tricky.outputIndices));
+    assert.deepEqual(back.outputNames, tricky.outputNames);
+    assert.deepEqual(back.shape, tricky.shape);
+  }
+  assert.throws(() => Explanation.fromJSON({ format: "other" }), /not a seismic-xai\/explanation/);
+  const nan = new Explanation({ values: Float64Array.of(NaN), baseValues: Float64Array.of(0), data: Float64Array.of(0), nSamples: 1, featureShape: [1], nOutputs: 1 });
+  assert.throws(() => nan.toJSON({ encoding: "list" }), /use encoding "base64"/);
+  assert.ok(Number.isNaN(Explanation.fromJSON(JSON.parse(JSON.stringify(nan.toJSON()))).values[0]));
+});
+
+test("concat stacks samples", () => {
+  const e = sample3();
+  const c = Explanation.concat([e.slice(0, 2), e.slice(2)]);
+  assert.deepEqual(Array.from(c.values), Array.from(e.values));
+  assert.deepEqual(c.outputNames, e.outputNames);
+  assert.deepEqual(Array.from(c.outputIndices), Array.from(e.outputIndices));
+  assert.throws(() => Explanation.concat([]), /nothing/);
+  assert.throws(() => Explanation.concat([e, e.sumChannels()]), /shapes differ/);
+});
+
+test("inconsistent fields are refused", () => {
+  const ok = { values: new Float64Array(4), baseValues: new Float64Array(2), data: new Float64Array(2), nSamples: 1, featureShape: [2], nOutputs: 2 };
+  new Explanation(ok);
+  assert.throws(() => new Explanation({ ...ok, values: new Float64Array(3) }), (e: unknown) => e instanceof InputError && /values must have N x F x K = 1 x 2 x 2 = 4 values, got 3/.test(e.message));
+  assert.throws(() => new Explanation({ ...ok, baseValues: new Float64Array(1) }), /baseValues/);
+  assert.throws(() => new Explanation({ ...ok, outputNames: [["a"]] }), /outputNames\[0\] must have 2 names/);
+  assert.throws(() => new Explanation({ ...ok, featureShape: [0] }), /featureShape/);
+  assert.throws(() => new Explanation({ ...ok, featureNames: ["a"] }), /featureNames/);
+});

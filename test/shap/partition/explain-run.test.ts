@@ -1,0 +1,104 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { explainToFile } from "../../../lib/shap/partition/explain-run";
+import { PartitionExplainer } from "../../../lib/shap/partition/partition-explainer";
+import { ImageMasker } from "../../../lib/shap/maskers/image-masker";
+import { InputError } from "../../../lib/core/errors";
+import { Rng } from "../../../lib/core/rng";
+
+const [H, W, C] = [6, 5, 3];
+const M = H * W * C;
+const N = 7;
+const MAX_EVALS = 40;
+
+function images(): Float32Array {
+  const rng = new Rng("run-images");
+  return Float32Array.from({ length: N * M }, () => Math.floor(rng.uniform(0, 256)));
+}
+
+/** A 2-output model that counts evaluated images and throws once `failAfter` images have been evaluated. */
+function countingModel(failAfter = Infinity) {
+  const rng = new Rng("run-weights");
+  const wts = Float64Array.from({ length: M }, () => rng.normal(0, 0.003));
+  const state = { images: 0 };
+  const model = async (batch: Float32Array, n: number) => {
+    if (state.images + n > failAfter) throw new Error("simulated crash");
+    state.images += n;
+    const out = new Float32Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      let z = 0;
+      for (let p = 0; p < M; p++) z += batch[i * M + p] * wts[p];
+      out[2 * i] = z;
+      out[2 * i + 1] = Math.tanh(z) - 0.3 * z;
+    }
+    return out;
+  };
+  return { model, state };
+}
+
+const OPTIONS = { maxEvals: MAX_EVALS, batchSize: 10, outputs: 1, tieBreak: { seed: 3 } } as const;
+const explainerOf = (model: (b: Float32Array, n: number) => Promise<Float32Array>) =>
+  new PartitionExplainer(model, new ImageMasker({ fill: "inpaint-telea", shape: [H, W, C] }), { outputNames: ["a", "b"] });
+
+test("an interrupted run resumes from its parts and equals an uninterrupted run", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "explain-run-"));
+  try {
+    const data = images();
+    const reference = await explainerOf(countingModel().model).explain(data, N, OPTIONS);
+
+    const outFile = path.join(dir, "shap.json");
+    // two chunks of 2 images (2 x 2 x 40 evaluations) succeed, the third fails
+    const crashing = countingModel(2 * 2 * MAX_EVALS + 5);
+    await assert.rejects(explainToFile(explainerOf(crashing.model), data, N, OPTIONS, { outFile, batchImages: 2 }), /simulated crash/);
+    assert.equal(fs.existsSync(outFile), false);
+    assert.deepEqual(fs.readdirSync(`${outFile}.parts`).sort(), ["part-0-2.json", "part-2-4.json"]);
+
+    // resume with another chunk size: images 0..3 are read back, only 4..6 are explained
+    const resumed = countingModel();
+    const progress: number[] = [];
+    const e = await explainToFile(explainerOf(resumed.model), data, N, OPTIONS, { outFile, batchImages: 3, onProgress: (d) => progress.push(d) });
+    assert.equal(resumed.state.images, 3 * MAX_EVALS);
+    assert.deepEqual(progress, [2, 4, 7]);
+    assert.deepEqual(Array.from(e.values), Array.from(reference.values));
+    assert.deepEqual(Array.from(e.baseValues), Array.from(reference.baseValues));
+    assert.deepEqual(Array.from(e.outputIndices), Array.from(reference.outputIndices));
+    assert.deepEqual(e.outputNames, reference.outputNames);
+    assert.deepEqual(Array.from(e.data), Array.from(reference.data));
+    assert.equal(fs.existsSync(`${outFile}.parts`), false);
+
+    // a finished run is read back without the model
+    const again = countingModel();
+    const e2 = await explainToFile(explainerOf(again.model), data, N, OPTIONS, { outFile });
+    assert.equal(again.state.images, 0);
+    assert.deepEqual(Array.from(e2.values), Array.from(reference.values));
+
+    // other options, same file: refused rather than mixed
+    await assert.rejects(
+      explainToFile(explainerOf(again.model), data, N, { ...OPTIONS, maxEvals: 50 }, { outFile }),
+      (err: unknown) => err instanceof InputError && /written by a run with other images or options/.test(err.message),
+    );
+    const otherImages = data.slice();
+    otherImages[0] = 255 - otherImages[0];
+    await assert.rejects(explainToFile(explainerOf(again.model), otherImages, N, OPTIONS, { outFile }), /other images or options/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("parts of a different run are refused; bad arguments are refused", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "explain-run-"));
+  try {
+    const data = images();
+    const outFile = path.join(dir, "run.json");
+    const crashing = countingModel(MAX_EVALS + 1);
+    await assert.rejects(explainToFile(explainerOf(crashing.model), data, N, OPTIONS, { outFile, batchImages: 1 }), /simulated crash/);
+    await assert.rejects(explainToFile(explainerOf(countingModel().model), data, N, { ...OPTIONS, outputs: 2 }, { outFile }), /part-0-1\.json: was written by a run with other/);
+    await assert.rejects(explainToFile(explainerOf(countingModel().model), data, N, OPTIONS, { outFile, batchImages: 0 }), /batchImages/);
+    await assert.rejects(explainToFile(explainerOf(countingModel().model), data, N + 1, OPTIONS, { outFile }), /n x 6 x 5 x 3/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
