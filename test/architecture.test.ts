@@ -15,12 +15,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   core: ["core"],
   waveform: ["core", "waveform"],
   data: ["core", "waveform", "data"],
-  spectrogram: ["core", "waveform", "spectrogram"],
-  features: ["core", "waveform", "spectrogram", "features"],
+  spectrogram: ["core", "waveform", "data", "spectrogram"],
+  features: ["core", "waveform", "data", "spectrogram", "features"],
   shap: ["core", "shap"],
   cnn: ["core", "waveform", "data", "spectrogram", "shap", "cnn"],
   forest: ["core", "waveform", "data", "spectrogram", "features", "shap", "forest"],
   plots: ["core", "waveform", "spectrogram", "shap", "plots"],
+  notebook: ["core", "waveform", "data", "spectrogram", "features", "shap", "cnn", "forest", "plots", "pipeline", "notebook"],
   pipeline: ["core", "waveform", "data", "spectrogram", "features", "shap", "cnn", "forest", "plots", "pipeline"],
 };
 /** npm packages that a folder may not import. */
@@ -71,6 +72,10 @@ test("imports between lib/ folders point one way", () => {
       if (targetRel.startsWith("..")) {
         violations.push(`${rel}: imports "${spec}" from outside lib/`);
         continue;
+      }
+      if (!fs.existsSync(`${target}.ts`) && fs.existsSync(target) && fs.statSync(target).isDirectory()) {
+        // tslab's require hook maps "./x" only to the compiled file "x.js", never to "x/index.js"
+        violations.push(`${rel}: imports the folder "${spec}"; name the file ("${spec}/index") so tslab can load it`);
       }
       const targetFolder = targetRel.split(path.sep)[0];
       if (folder.endsWith(".ts")) continue; // lib/index.ts, the public barrel, may import everything

@@ -20,4 +20,4 @@ export { exactOwenValues } from "./partition/exact-owen";
 export { explainToFile } from "./partition/explain-run";
 export type { ExplainRunOptions } from "./partition/explain-run";
 // TreeSHAP (lib/shap/tree has its own barrel, kept by the tree-explainer work).
-export * from "./tree";
+export * from "./tree/index";

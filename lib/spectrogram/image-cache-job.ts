@@ -1,0 +1,38 @@
+import path from "node:path";
+import { writeFileAtomic } from "../core/atomic";
+import { InputError } from "../core/errors";
+import { openDSet } from "../data/index";
+import type { TraceJob, TraceJobMessage } from "../data/trace-jobs";
+import { imageCachePath, ImageCacheParams } from "./image-cache-layout";
+import { encodePng } from "./png";
+import { spectrogramImage } from "./spectrogram-image";
+
+/**
+ * One worker's share of the image cache: opens the D-set (only the job's stations) and, per trace, computes
+ * the spectrogram image and writes its PNG atomically. A trace that cannot be read or imaged (NaN samples,
+ * a bad shape) is reported as a skip naming the file and trace; any other error aborts the job.
+ */
+export async function runImageCacheJob(job: TraceJob<ImageCacheParams>, post: (m: TraceJobMessage<null>) => void): Promise<void> {
+  const dset = await openDSet(job.dsetDir, { stations: job.stations });
+  const out = new Uint8Array(33 * 153 * 3);
+  try {
+    for (const name of job.names) {
+      let station: string;
+      try {
+        const trace = await dset.readTrace(name);
+        spectrogramImage(trace, { output: out });
+        station = trace.station;
+      } catch (e) {
+        if (e instanceof InputError) {
+          post({ kind: "skip", name, file: e.where, reason: e.message });
+          continue;
+        }
+        throw e;
+      }
+      writeFileAtomic(path.join(job.params.cacheDir, imageCachePath(station, name)), encodePng(out, 153, 33, 3));
+      post({ kind: "result", name, result: null });
+    }
+  } finally {
+    dset.close();
+  }
+}
