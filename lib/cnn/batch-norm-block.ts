@@ -1,0 +1,260 @@
+/**
+ * The CNN2D's "bias, batch norm (training mode), max-pool 2x2, ReLU" tail of a conv block as one
+ * differentiable tf.js op with a hand-written gradient, for training on the cpu and wasm backends.
+ *
+ * Through the layers API this tail is a chain of a dozen ops (moments, batchNormalization, maxPool, relu)
+ * and about twice as many in the backward pass, each a full pass over the largest activation of the network
+ * (32 x 33 x 153 x 32 floats per batch); here it is two passes forward (statistics; normalise, pool and
+ * ReLU) and two backward, with per-channel sums accumulated in float64. Same math as Keras' BatchNormalization in training mode
+ * (normalisation by the biased batch variance), PyTorch's MaxPool2d(2) (floor) and ReLU; the test compares
+ * both directions with the layers path.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { registerTypedKernel } from "./typed-kernel";
+
+/** Name of the forward kernel (registered for "cpu" and "wasm" on first use). */
+export const BN_BLOCK_KERNEL = "SeismicXaiBatchNormPoolRelu";
+/** Name of the gradient kernel. */
+export const BN_BLOCK_GRAD_KERNEL = "SeismicXaiBatchNormPoolReluGrad";
+
+/** Options of `batchNormPoolRelu`. */
+export interface BatchNormBlockOptions {
+  /** Added to the variance before the square root. */
+  epsilon: number;
+  /** 2: max-pool 2x2 with stride 2 (floor) before the ReLU; 1: no pooling. */
+  poolSize: 1 | 2;
+}
+
+/** Result of `batchNormPoolRelu`. */
+export interface BatchNormBlockResult {
+  /** relu(maxPool(batchNorm(x + bias))): [N, H/ps, W/ps, C] (floor). */
+  y: tf.Tensor4D;
+  /** Batch mean of x + bias per channel, [C]; no gradient flows through it (moving averages only). */
+  mean: tf.Tensor1D;
+  /** Biased batch variance per channel, [C]; no gradient flows through it. */
+  variance: tf.Tensor1D;
+}
+
+/**
+ * y = relu(maxPool(gamma * (z - mean) / sqrt(variance + epsilon) + beta)) with z = x + bias and the batch
+ * statistics of z over N, H, W (training-mode batch norm). Differentiable in x, bias, gamma and beta.
+ *
+ * @param x conv output without bias, NHWC [N, H, W, C] float32
+ * @param bias, gamma, beta per-channel [C]
+ */
+export function batchNormPoolRelu(x: tf.Tensor4D, bias: tf.Tensor1D, gamma: tf.Tensor1D, beta: tf.Tensor1D, options: BatchNormBlockOptions): BatchNormBlockResult {
+  ensureRegistered();
+  const c = x.shape[3];
+  for (const [name, t] of [["bias", bias], ["gamma", gamma], ["beta", beta]] as const) {
+    if (t.rank !== 1 || t.shape[0] !== c) throw new Error(`batchNormPoolRelu: ${name} must have shape [${c}], got [${t.shape}]`);
+  }
+  const attrs = { epsilon: options.epsilon, poolSize: options.poolSize };
+  const [y, mean, variance] = tf.engine().runKernel(BN_BLOCK_KERNEL, { x, bias, gamma, beta }, attrs) as tf.Tensor[];
+  return { y: y as tf.Tensor4D, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+}
+
+let registered = false;
+
+function ensureRegistered(): void {
+  if (registered) return;
+  registered = true;
+  registerTypedKernel({
+    kernelName: BN_BLOCK_KERNEL,
+    inputNames: ["x", "bias", "gamma", "beta"],
+    outputs: ([xs], attrs) => {
+      const ps = attrs.poolSize as number;
+      return [{ shape: [xs[0], Math.floor(xs[1] / ps), Math.floor(xs[2] / ps), xs[3]] }, { shape: [xs[3]] }, { shape: [xs[3]] }];
+    },
+    body: forwardBody,
+  });
+  registerTypedKernel({
+    kernelName: BN_BLOCK_GRAD_KERNEL,
+    inputNames: ["dy", "x", "bias", "gamma", "beta", "mean", "variance"],
+    outputs: ([, xs]) => [{ shape: xs.slice() }, { shape: [xs[3]] }, { shape: [xs[3]] }, { shape: [xs[3]] }],
+    body: backwardBody,
+  });
+  tf.registerGradient({
+    kernelName: BN_BLOCK_KERNEL,
+    inputsToSave: ["x", "bias", "gamma", "beta"],
+    outputsToSave: [false, true, true],
+    gradFunc: (dys, saved, attrs) => {
+      const dy = Array.isArray(dys) ? dys[0] : dys;
+      const [x, bias, gamma, beta, mean, variance] = saved;
+      const [dx, dBias, dGamma, dBeta] = tf.engine().runKernel(BN_BLOCK_GRAD_KERNEL, { dy, x, bias, gamma, beta, mean, variance }, attrs) as tf.Tensor[];
+      return { x: () => dx, bias: () => dBias, gamma: () => dGamma, beta: () => dBeta };
+    },
+  });
+}
+
+/** Per-channel affine form y = x * scale + shift of the normalisation, from the stored (float32) statistics. */
+interface Affine {
+  meanX: Float64Array;
+  rstd: Float64Array;
+  scale: Float64Array;
+  shift: Float64Array;
+}
+
+function affineOf(mean: Float32Array, variance: Float32Array, bias: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number): Affine {
+  const c = mean.length;
+  const meanX = new Float64Array(c);
+  const rstd = new Float64Array(c);
+  const scale = new Float64Array(c);
+  const shift = new Float64Array(c);
+  for (let k = 0; k < c; k++) {
+    // The statistics are of z = x + bias; the bias cancels in the normalised value.
+    meanX[k] = mean[k] - bias[k];
+    rstd[k] = 1 / Math.sqrt(variance[k] + epsilon);
+    scale[k] = gamma[k] * rstd[k];
+    shift[k] = beta[k] - meanX[k] * scale[k];
+  }
+  return { meanX, rstd, scale, shift };
+}
+
+function forwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: number[][], attrs: tf.NamedAttrMap): void {
+  const [x, bias, gamma, beta] = inputs;
+  const [out, mean, variance] = outputs;
+  const [n, h, w, c] = shapes[0];
+  const m = n * h * w;
+  const total = m * c;
+  // One pass of float64 sums of deviations from a per-channel shift (the channel's first value): no
+  // cancellation worth the name in float64, and one pass less than mean-then-deviations.
+  const shiftX = new Float64Array(c);
+  for (let k = 0; k < c; k++) shiftX[k] = x[k];
+  const sum = new Float64Array(c);
+  const sumSq = new Float64Array(c);
+  for (let j = 0; j < total; j += c) {
+    for (let k = 0; k < c; k++) {
+      const d = x[j + k] - shiftX[k];
+      sum[k] += d;
+      sumSq[k] += d * d;
+    }
+  }
+  for (let k = 0; k < c; k++) {
+    const meanD = sum[k] / m;
+    mean[k] = shiftX[k] + meanD + bias[k];
+    variance[k] = Math.max(0, sumSq[k] / m - meanD * meanD);
+  }
+  const { scale, shift } = affineOf(mean, variance, bias, gamma, beta, attrs.epsilon as number);
+  if (attrs.poolSize === 2) {
+    const hp = Math.floor(h / 2);
+    const wp = Math.floor(w / 2);
+    let o = 0;
+    for (let b = 0; b < n; b++) {
+      for (let py = 0; py < hp; py++) {
+        for (let px = 0; px < wp; px++) {
+          const i00 = ((b * h + 2 * py) * w + 2 * px) * c;
+          const i01 = i00 + c;
+          const i10 = i00 + w * c;
+          const i11 = i10 + c;
+          for (let k = 0; k < c; k++, o++) {
+            const s = scale[k];
+            const t = shift[k];
+            let v = x[i00 + k] * s + t;
+            const v01 = x[i01 + k] * s + t;
+            if (v01 > v) v = v01;
+            const v10 = x[i10 + k] * s + t;
+            if (v10 > v) v = v10;
+            const v11 = x[i11 + k] * s + t;
+            if (v11 > v) v = v11;
+            out[o] = v > 0 ? v : 0;
+          }
+        }
+      }
+    }
+  } else {
+    for (let j = 0; j < total; j += c) {
+      for (let k = 0; k < c; k++) {
+        const v = x[j + k] * scale[k] + shift[k];
+        out[j + k] = v > 0 ? v : 0;
+      }
+    }
+  }
+}
+
+function backwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: number[][], attrs: tf.NamedAttrMap): void {
+  const [dy, x, bias, gamma, beta, mean, variance] = inputs;
+  const [dx, dBias, dGamma, dBeta] = outputs;
+  const [n, h, w, c] = shapes[1];
+  const m = n * h * w;
+  const total = m * c;
+  const { meanX, rstd, scale, shift } = affineOf(mean, variance, bias, gamma, beta, attrs.epsilon as number);
+  const sumG = new Float64Array(c);
+  const sumGz = new Float64Array(c);
+  // Pass A: route dy through the ReLU and the max-pool into dx (as the gradient with respect to the
+  // batch-norm output), accumulating the sums the batch-norm gradient needs.
+  if (attrs.poolSize === 2) {
+    dx.fill(0);
+    const hp = Math.floor(h / 2);
+    const wp = Math.floor(w / 2);
+    let o = 0;
+    for (let b = 0; b < n; b++) {
+      for (let py = 0; py < hp; py++) {
+        for (let px = 0; px < wp; px++) {
+          const i00 = ((b * h + 2 * py) * w + 2 * px) * c;
+          const i01 = i00 + c;
+          const i10 = i00 + w * c;
+          const i11 = i10 + c;
+          for (let k = 0; k < c; k++, o++) {
+            const s = scale[k];
+            const t = shift[k];
+            // First maximum in window order, as tf.js' MaxPoolGrad picks it.
+            let at = i00 + k;
+            let v = x[at] * s + t;
+            const v01 = x[i01 + k] * s + t;
+            if (v01 > v) {
+              v = v01;
+              at = i01 + k;
+            }
+            const v10 = x[i10 + k] * s + t;
+            if (v10 > v) {
+              v = v10;
+              at = i10 + k;
+            }
+            const v11 = x[i11 + k] * s + t;
+            if (v11 > v) {
+              v = v11;
+              at = i11 + k;
+            }
+            if (v > 0) {
+              const g = dy[o];
+              dx[at] = g;
+              sumG[k] += g;
+              sumGz[k] += g * (x[at] - meanX[k]) * rstd[k];
+            }
+          }
+        }
+      }
+    }
+  } else {
+    for (let j = 0; j < total; j += c) {
+      for (let k = 0; k < c; k++) {
+        const xv = x[j + k];
+        if (xv * scale[k] + shift[k] > 0) {
+          const g = dy[j + k];
+          dx[j + k] = g;
+          sumG[k] += g;
+          sumGz[k] += g * (xv - meanX[k]) * rstd[k];
+        } else {
+          dx[j + k] = 0;
+        }
+      }
+    }
+  }
+  // Pass B: dz = gamma * rstd / M * (M * dyBn - sum(dyBn) - zhat * sum(dyBn * zhat)).
+  const kf = new Float64Array(c);
+  for (let k = 0; k < c; k++) kf[k] = (gamma[k] * rstd[k]) / m;
+  const acc = new Float64Array(c);
+  for (let j = 0; j < total; j += c) {
+    for (let k = 0; k < c; k++) {
+      const zhat = (x[j + k] - meanX[k]) * rstd[k];
+      const v = kf[k] * (m * dx[j + k] - sumG[k] - zhat * sumGz[k]);
+      dx[j + k] = v;
+      acc[k] += v;
+    }
+  }
+  for (let k = 0; k < c; k++) {
+    dBias[k] = acc[k];
+    dGamma[k] = sumGz[k];
+    dBeta[k] = sumG[k];
+  }
+}

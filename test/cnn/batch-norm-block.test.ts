@@ -1,0 +1,75 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { batchNormPoolRelu } from "../../lib/cnn/batch-norm-block";
+import { onBackend, randomFloats, relativeError, useBackend } from "./compare";
+
+const EPS = 1e-5;
+
+/** The layers path: bias, tf.moments + batchNorm (Keras' training mode), maxPool 2x2, relu, with autodiff. */
+function reference(x: tf.Tensor4D, bias: tf.Tensor1D, gamma: tf.Tensor1D, beta: tf.Tensor1D, poolSize: 1 | 2) {
+  const z = tf.add(x, bias) as tf.Tensor4D;
+  const { mean, variance } = tf.moments(z, [0, 1, 2]);
+  const bn = tf.batchNorm(z, mean, variance, beta, gamma, EPS) as tf.Tensor4D;
+  const y = tf.relu(poolSize === 2 ? tf.maxPool(bn, 2, 2, "valid") : bn);
+  return { y, mean, variance };
+}
+
+function values(shape: [number, number, number, number], poolSize: 1 | 2, seed: number) {
+  const c = shape[3];
+  const n = shape.reduce((a, b) => a * b);
+  const outN = shape[0] * Math.floor(shape[1] / poolSize) * Math.floor(shape[2] / poolSize) * c;
+  return {
+    x: randomFloats(n, seed, -2, 3),
+    bias: randomFloats(c, seed + 1),
+    gamma: randomFloats(c, seed + 2, -1.5, 1.5),
+    beta: randomFloats(c, seed + 3),
+    upstream: randomFloats(outN, seed + 4),
+  };
+}
+
+function run(shape: [number, number, number, number], poolSize: 1 | 2, fused: boolean, v: ReturnType<typeof values>) {
+  return () => {
+    const c = shape[3];
+    const args = [tf.tensor4d(v.x, shape), tf.tensor1d(v.bias), tf.tensor1d(v.gamma), tf.tensor1d(v.beta)];
+    const forward = (x: tf.Tensor, b: tf.Tensor, g: tf.Tensor, be: tf.Tensor) =>
+      fused
+        ? batchNormPoolRelu(x as tf.Tensor4D, b as tf.Tensor1D, g as tf.Tensor1D, be as tf.Tensor1D, { epsilon: EPS, poolSize })
+        : reference(x as tf.Tensor4D, b as tf.Tensor1D, g as tf.Tensor1D, be as tf.Tensor1D, poolSize);
+    const out = forward(args[0], args[1], args[2], args[3]);
+    const loss = (...a: tf.Tensor[]) => tf.sum(tf.mul(forward(a[0], a[1], a[2], a[3]).y, tf.tensor(v.upstream, out.y.shape)));
+    const grads = tf.grads(loss)(args);
+    assert.equal(out.mean.shape[0], c);
+    return [out.y, out.mean, out.variance, ...grads];
+  };
+}
+
+const NAMES = ["y", "mean", "variance", "dx", "dbias", "dgamma", "dbeta"];
+
+for (const backend of ["wasm", "cpu"] as const) {
+  for (const [shape, poolSize] of [
+    [[2, 5, 7, 3], 2], // odd sizes: the last row and column are dropped by the pool (floor)
+    [[3, 4, 6, 5], 2],
+    [[3, 4, 6, 5], 1],
+  ] as [[number, number, number, number], 1 | 2][]) {
+    test(`fused batch-norm block equals the layers path on ${backend}: shape ${shape}, pool ${poolSize}`, async () => {
+      const v = values(shape, poolSize, 20 + poolSize);
+      const fused = await onBackend(backend, run(shape, poolSize, true, v));
+      const ref = await onBackend(backend, run(shape, poolSize, false, v));
+      fused.forEach((f, i) => {
+        if (NAMES[i] === "dbias") {
+          // The bias cancels in batch norm: its true gradient is 0, both results are rounding noise.
+          assert.ok(Math.max(...Array.from(f, Math.abs)) < 1e-4, `dbias ${f}`);
+          return;
+        }
+        assert.ok(relativeError(f, ref[i]) < 1e-5, `${NAMES[i]}: relative error ${relativeError(f, ref[i])}`);
+      });
+    });
+  }
+}
+
+test("fused batch-norm block rejects per-channel inputs of the wrong size", async () => {
+  await useBackend("wasm");
+  const x = tf.zeros([1, 2, 2, 3]) as tf.Tensor4D;
+  assert.throws(() => batchNormPoolRelu(x, tf.zeros([3]), tf.zeros([4]), tf.zeros([3]), { epsilon: EPS, poolSize: 2 }), /gamma must have shape \[3\]/);
+});

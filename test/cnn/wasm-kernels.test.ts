@@ -1,0 +1,145 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { onBackend, randomFloats, relativeError, useBackend } from "./compare";
+
+type Pad = "same" | "valid" | number | [[number, number], [number, number], [number, number], [number, number]];
+interface ConvCase {
+  name: string;
+  x: [number, number, number, number];
+  filter: [number, number, number, number];
+  strides: number;
+  pad: Pad;
+}
+
+// Small versions of the CNN2D's layers, including the stride-2 layer with PyTorch-style padding 1.
+const CASES: ConvCase[] = [
+  { name: "3x3 stride 1 same (conv1, conv3)", x: [2, 7, 11, 3], filter: [3, 3, 3, 4], strides: 1, pad: "same" },
+  { name: "3x3 stride 2 pad 1 (conv2)", x: [2, 8, 10, 5], filter: [3, 3, 5, 6], strides: 2, pad: 1 },
+  { name: "3x3 stride 2 explicit pad, odd sizes", x: [1, 9, 13, 2], filter: [3, 3, 2, 3], strides: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  { name: "3x3 stride 2 valid", x: [3, 9, 9, 2], filter: [3, 3, 2, 2], strides: 2, pad: "valid" },
+];
+
+function outShape(c: ConvCase): [number, number, number, number] {
+  const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad as "same");
+  return [c.x[0], info.outHeight, info.outWidth, c.filter[3]];
+}
+
+const LIMIT = 1e-5;
+
+for (const c of CASES) {
+  test(`Conv2DBackpropFilter on wasm agrees with cpu: ${c.name}`, async () => {
+    const dyShape = outShape(c);
+    const x = randomFloats(c.x.reduce((a, b) => a * b), 1);
+    const dy = randomFloats(dyShape.reduce((a, b) => a * b), 2);
+    const run = () => [
+      tf.engine().runKernel("Conv2DBackpropFilter", { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, dyShape) }, {
+        strides: c.strides,
+        pad: c.pad,
+        dataFormat: "NHWC",
+        filterShape: c.filter,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    ];
+    const [wasm] = await onBackend("wasm", run);
+    const [cpu] = await onBackend("cpu", run);
+    assert.ok(relativeError(wasm, cpu) < LIMIT, `relative error ${relativeError(wasm, cpu)}`);
+  });
+
+  test(`Conv2DBackpropInput on wasm agrees with cpu: ${c.name}`, async () => {
+    const dyShape = outShape(c);
+    const w = randomFloats(c.filter.reduce((a, b) => a * b), 3);
+    const dy = randomFloats(dyShape.reduce((a, b) => a * b), 4);
+    const run = () => [
+      tf.engine().runKernel("Conv2DBackpropInput", { dy: tf.tensor4d(dy, dyShape), filter: tf.tensor4d(w, c.filter) }, {
+        strides: c.strides,
+        pad: c.pad,
+        dataFormat: "NHWC",
+        inputShape: c.x,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    ];
+    const [wasm] = await onBackend("wasm", run);
+    const [cpu] = await onBackend("cpu", run);
+    assert.ok(relativeError(wasm, cpu) < LIMIT, `relative error ${relativeError(wasm, cpu)}`);
+  });
+}
+
+test("BatchMatMul with transposed operands on wasm agrees with cpu", async () => {
+  const a = randomFloats(5 * 7, 5);
+  const b = randomFloats(7 * 3, 6);
+  for (const [tA, tB] of [
+    [true, false],
+    [false, true],
+    [true, true],
+  ]) {
+    const run = () => [tf.matMul(tf.tensor2d(a, tA ? [7, 5] : [5, 7]), tf.tensor2d(b, tB ? [3, 7] : [7, 3]), tA, tB)];
+    const [wasm] = await onBackend("wasm", run);
+    const [cpu] = await onBackend("cpu", run);
+    assert.equal(wasm.length, 15);
+    assert.ok(relativeError(wasm, cpu) < LIMIT, `transposeA ${tA} transposeB ${tB}: ${relativeError(wasm, cpu)}`);
+  }
+});
+
+test("Sum over leading axes on wasm agrees with cpu (and other axes still work)", async () => {
+  const x = randomFloats(4 * 10 * 6 * 5, 7);
+  for (const [axes, keepDims] of [
+    [[0, 1, 2], false],
+    [[0, 1, 2], true],
+    [[0, 1], false],
+    [[0], false],
+    [[1, 2], false],
+    [[3], true],
+  ] as [number[], boolean][]) {
+    const run = () => [tf.sum(tf.tensor4d(x, [4, 10, 6, 5]), axes, keepDims)];
+    const [wasm] = await onBackend("wasm", run);
+    const [cpu] = await onBackend("cpu", run);
+    assert.ok(relativeError(wasm, cpu) < LIMIT, `axes ${axes}: ${relativeError(wasm, cpu)}`);
+  }
+});
+
+test("FusedBatchNorm gradient (broadcasting) matches autodiff of the explicit formula, on wasm and cpu", async () => {
+  const shape: [number, number, number, number] = [3, 4, 5, 6];
+  const x = randomFloats(360, 8);
+  const mean = randomFloats(6, 9);
+  const variance = randomFloats(6, 10, 0.5, 2);
+  const scale = randomFloats(6, 11, 0.5, 1.5);
+  const offset = randomFloats(6, 12);
+  const weights = randomFloats(360, 13);
+  const eps = 1e-3;
+  const grads = (fused: boolean) => () => {
+    const args = [tf.tensor4d(x, shape), tf.tensor1d(mean), tf.tensor1d(variance), tf.tensor1d(offset), tf.tensor1d(scale)];
+    const f = (xt: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) => {
+      const y = fused ? tf.batchNorm(xt as tf.Tensor4D, m as tf.Tensor1D, v as tf.Tensor1D, o as tf.Tensor1D, s as tf.Tensor1D, eps) : tf.add(tf.mul(tf.mul(tf.sub(xt, m), tf.rsqrt(tf.add(v, eps))), s), o);
+      return tf.sum(tf.mul(y, tf.tensor4d(weights, shape)));
+    };
+    return tf.grads(f as (...a: tf.Tensor[]) => tf.Tensor)(args);
+  };
+  for (const backend of ["wasm", "cpu"] as const) {
+    const fused = await onBackend(backend, grads(true));
+    const explicit = await onBackend(backend, grads(false));
+    fused.forEach((g, i) => assert.ok(relativeError(g, explicit[i]) < LIMIT, `${backend}, input ${i}: ${relativeError(g, explicit[i])}`));
+  }
+});
+
+test("the wasm kernels free their intermediate buffers", async () => {
+  await useBackend("wasm");
+  const backend = tf.engine().backend;
+  const c = CASES[1];
+  const dyShape = outShape(c);
+  const x = tf.tensor4d(randomFloats(c.x.reduce((a, b) => a * b), 1), c.x);
+  const dy = tf.tensor4d(randomFloats(dyShape.reduce((a, b) => a * b), 2), dyShape);
+  const w = tf.tensor4d(randomFloats(c.filter.reduce((a, b) => a * b), 3), c.filter);
+  const once = () =>
+    tf.tidy(() => {
+      tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { strides: 2, pad: 1, dataFormat: "NHWC", filterShape: c.filter } as unknown as tf.NamedAttrMap);
+      tf.engine().runKernel("Conv2DBackpropInput", { dy, filter: w }, { strides: 2, pad: 1, dataFormat: "NHWC", inputShape: c.x } as unknown as tf.NamedAttrMap);
+      tf.matMul(tf.reshape(x, [2, -1]), tf.reshape(x, [2, -1]), false, true);
+      tf.sum(x, [0, 1, 2]);
+    });
+  once();
+  const tensors = tf.memory().numTensors;
+  const dataIds = backend.numDataIds();
+  for (let i = 0; i < 3; i++) once();
+  assert.equal(tf.memory().numTensors, tensors);
+  assert.equal(backend.numDataIds(), dataIds);
+  tf.dispose([x, dy, w]);
+});
