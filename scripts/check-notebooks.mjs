@@ -30,14 +30,15 @@ for (const f of files) {
     problems.push(`${where}: needs at least a setup and a config cell`);
     continue;
   }
-  if (!/from\s+"\.\/lib"/.test(src(code[0])) || !/setupNotebook\(/.test(src(code[0]))) {
-    problems.push(`${where}: the first code cell must import from "./lib" and call setupNotebook()`);
+  if (!/from\s+"\.\/lib(\/index)?"/.test(src(code[0])) || !/setupNotebook\(/.test(src(code[0]))) {
+    problems.push(`${where}: the first code cell must import from "./lib/index" and call setupNotebook()`);
   }
   if (!/\.config\(/.test(src(code[1]))) problems.push(`${where}: the second code cell must be the config cell (nb.config(...))`);
   nb.cells.forEach((c, i) => {
     if (c.cell_type !== "code") return;
     const s = src(c);
-    if (/(^|[^.\w])function[\s*(]|(^|\s)class\s+\w|=>\s*\{[^}]*\breturn\b/m.test(s)) {
+    // declarations only: a function or class statement, or an arrow function with a block body that returns
+    if (/^\s*(export\s+)?(async\s+)?function\b|(^|[=(,]\s*)(async\s+)?function\s*\*?\s*\w*\s*\(|^\s*(export\s+)?class\s+\w+|=>\s*\{[^}]*\breturn\b/m.test(s)) {
       problems.push(`${where} cell ${i + 1}: no function or class definitions in notebooks (move them to lib/)`);
     }
     const lines = s.split("\n").filter((l) => l.trim() !== "").length;

@@ -16,3 +16,4 @@ export { SPECTROGRAM_IMAGE_SHAPE, spectrogramImage } from "./spectrogram-image";
 export type { SpectrogramImage, SpectrogramImageOptions } from "./spectrogram-image";
 export { decodePng, encodePng } from "./png";
 export type { PngChannels, PngImage } from "./png";
+export { toDecibels } from "./decibels";

@@ -4,8 +4,9 @@
  * direct DFT, exact to rounding but O(n^2) (fine for the segment lengths of spectral estimates, a few
  * thousand samples at most).
  */
-// `import = require` works with and without esModuleInterop (tslab compiles with its own settings).
-import FFT = require("fft.js");
+// fft.js is CommonJS (`export =`): a default import under esModuleInterop, which both our tsconfig and
+// tslab's compiler settings enable (tslab targets ES modules, where `import = require` is not allowed).
+import FFT from "fft.js";
 import { InputError } from "../core/errors";
 
 /**

@@ -309,7 +309,8 @@ interface InpaintJob {
   readonly count: number;
 }
 
-type InpaintReply = { id: number; out: Uint8Array; error?: undefined } | { id: number; error: string };
+// A boolean discriminant, because tslab type-checks without strictNullChecks, where `error?: undefined` does not narrow.
+type InpaintReply = { id: number; ok: true; out: Uint8Array } | { id: number; ok: false; error: string };
 
 /** A fixed pool of worker threads running Telea inpainting, one job per worker at a time. */
 class InpaintPool {
@@ -370,8 +371,8 @@ class InpaintPool {
     this.pending.delete(reply.id);
     this.busy.delete(p.worker);
     p.worker.unref();
-    if (reply.error !== undefined) p.reject(new Error(`ImageMasker: inpainting worker: ${reply.error}`));
-    else p.resolve(reply.out);
+    if (reply.ok === true) p.resolve(reply.out);
+    else if (reply.ok === false) p.reject(new Error(`ImageMasker: inpainting worker: ${reply.error}`));
   }
 
   private failAll(worker: Worker, error: Error): void {
@@ -405,9 +406,9 @@ function serveInpaintJobs(): void {
       for (let m = 0; m < job.count; m++) {
         inpaintTelea(job.image, job.height, job.width, job.channels, job.hideMaps.subarray(m * nPixels, (m + 1) * nPixels), INPAINT_RADIUS, out.subarray(m * len, (m + 1) * len));
       }
-      port.postMessage({ id: job.id, out } satisfies InpaintReply, [out.buffer]);
+      port.postMessage({ id: job.id, ok: true, out } satisfies InpaintReply, [out.buffer]);
     } catch (e) {
-      port.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) } satisfies InpaintReply);
+      port.postMessage({ id: job.id, ok: false, error: e instanceof Error ? e.message : String(e) } satisfies InpaintReply);
     }
   });
 }

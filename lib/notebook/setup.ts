@@ -1,0 +1,69 @@
+import path from "node:path";
+import { ProgressFn } from "../core/progress";
+import { cacheDir, dataDir, defaultDSetDir, resultsDir } from "../core/paths";
+import { Rng } from "../core/rng";
+import { initBackend, BackendName } from "../cnn/backend";
+import { Figure } from "../plots/figure";
+import { isQuick, notebookConfig } from "./config";
+import { notebookProgress } from "./progress";
+import { figuresDir, show, ShowOptions, showTable } from "./show";
+
+/** What `setupNotebook` returns: the seed, the configuration, display helpers and the folders in use. */
+export interface NotebookContext {
+  readonly seed: number;
+  /** A seeded generator for this notebook's own random choices. */
+  readonly rng: Rng;
+  /** True when QUICK=1 (CI): the config cell's quick values are in force. */
+  readonly quick: boolean;
+  /** The tf.js backend that runs the CNN ("tensorflow", "wasm" or "cpu"). */
+  readonly backend: BackendName;
+  /**
+   * The D-set folder: $SEISMIC_XAI_DSET (a real download) when set, else the generated data set:
+   * `data/dset` (scale "default") or, under QUICK=1, `data/dset-tiny` (scale "tiny").
+   */
+  readonly dsetDir: string;
+  /** Scale of the generated data set, or null for a user's own folder ($SEISMIC_XAI_DSET). */
+  readonly generatedScale: "default" | "tiny" | null;
+  /** `results/` (JSON results of the experiments). */
+  readonly resultsDir: string;
+  /** `data/cache/<name>`. */
+  cacheDir(name: string): string;
+  /** The config cell: full-run values, and a `quick` override used under QUICK=1. */
+  config<T extends object>(full: T, options?: { quick?: Partial<T> }): T & { quick: boolean };
+  /** Shows a figure as a static SVG (and optionally saves it to figures/, or figures/quick/ under QUICK=1). */
+  show(figure: Figure, options?: ShowOptions): void;
+  /** Shows a table of rows. */
+  table(rows: ReadonlyArray<Record<string, unknown>>, options?: { caption?: string; digits?: number }): void;
+  /** A progress display updated in place. */
+  progress(task: string): ProgressFn;
+}
+
+/**
+ * The setup cell of every notebook (STYLE.md section 5): seeds the notebook's generator, starts the fastest
+ * tf.js backend (printing tf.js' one-time banner here, not in a figure cell), and prints versions and the
+ * folders in use, so every later number can be traced to its configuration.
+ */
+export async function setupNotebook(options: { seed?: number; backend?: BackendName } = {}): Promise<NotebookContext> {
+  const seed = options.seed ?? 42;
+  const backend = await initBackend({ prefer: options.backend });
+  const quick = isQuick();
+  const own = !!process.env.SEISMIC_XAI_DSET;
+  const dsetDir = own || !quick ? defaultDSetDir() : path.join(dataDir(), "dset-tiny");
+  console.log(`seismic-xai: seed ${seed}, ${quick ? "QUICK mode (CI)" : "full run"}, Node ${process.version}`);
+  console.log(`data: ${dsetDir}${process.env.SEISMIC_XAI_DSET ? " (SEISMIC_XAI_DSET)" : " (generated default)"}`);
+  return {
+    seed,
+    rng: new Rng(seed),
+    quick,
+    backend,
+    dsetDir,
+    generatedScale: own ? null : quick ? "tiny" : "default",
+    resultsDir: resultsDir(),
+    cacheDir: (name) => cacheDir(path.join(quick ? "quick" : "full", name)),
+    config: (full, o) => notebookConfig(full, o),
+    // quick (CI) runs save their figures apart, so they never overwrite those of a full run
+    show: (figure, o) => show(figure, { dir: quick ? path.join(figuresDir(), "quick") : undefined, ...o }),
+    table: showTable,
+    progress: notebookProgress,
+  };
+}
