@@ -9,7 +9,7 @@
 import os from "node:os";
 import { RandomForestRegression } from "ml-random-forest";
 import { Rng } from "../lib/core/rng";
-import { countLeaves, RandomForestRegressor, treeDepth } from "../lib/forest";
+import { countLeaves, RandomForestRegressor, treeDepth } from "../lib/forest/index";
 
 const N_FEATURES = 73;
 const SKLEARN_FIT_6000_S = 15.5;

@@ -1,10 +1,10 @@
 import { InputError, assertInput } from "../core/errors";
 import { Rng } from "../core/rng";
-import { AXIS_COLOR, NAN_GREY, RED_BLUE, ROW_LINE_GREY, ZERO_LINE_GREY } from "./colors";
+import { AXIS_COLOR, NAN_GREY, RED_BLUE, ZERO_LINE_GREY } from "./colors";
 import { beeswarmOffsets } from "./beeswarm-offsets";
 import type { Figure, ScatterTrace, Shape } from "./figure";
 import { nanPercentile } from "./percentile";
-import { PX_PER_INCH, PX_PER_POINT, axis, baseLayout } from "./style";
+import { PX_PER_INCH, PX_PER_POINT, axis, baseLayout, rowLine } from "./style";
 import { textWidthPx } from "./svg-text";
 
 export interface BeeswarmPlotInput {
@@ -129,6 +129,7 @@ export function beeswarm(input: BeeswarmPlotInput): Figure {
     range: [minX - 0.05 * span, maxX + 0.05 * span],
     title: { text: "SHAP value (impact on model output)", font: { size: 13, color: AXIS_COLOR } },
   });
+  // featureRowAxis's fields in another key order: SVG ids hash the figure JSON, so the order stays as the snapshot has it.
   layout.yaxis = {
     range: [-1, n],
     tickvals: rowFeature.map((_, i) => i),
@@ -139,17 +140,7 @@ export function beeswarm(input: BeeswarmPlotInput): Figure {
     zeroline: false,
     ticks: "",
   };
-  const shapes: Shape[] = rowFeature.map((_, i) => ({
-    type: "line",
-    xref: "paper",
-    yref: "y",
-    x0: 0,
-    x1: 1,
-    y0: i,
-    y1: i,
-    line: { color: ROW_LINE_GREY, width: 0.5, dash: "1px,5px" },
-    layer: "below",
-  }));
+  const shapes: Shape[] = rowFeature.map((_, i) => rowLine(i));
   shapes.push({ type: "line", xref: "x", yref: "paper", x0: 0, x1: 0, y0: 0, y1: 1, line: { color: ZERO_LINE_GREY, width: 1 }, layer: "below" });
   layout.shapes = shapes;
   return { data, layout };

@@ -1,8 +1,9 @@
 import { InputError, assertInput } from "../core/errors";
-import { AXIS_COLOR, RED_TRANSPARENT_BLUE } from "./colors";
+import { RED_TRANSPARENT_BLUE } from "./colors";
 import type { Annotation, Figure, HeatmapTrace, Shape } from "./figure";
 import { pArrivalLabel, pArrivalLine } from "./p-arrival";
-import { assertAscending, assertLength, axis, axisRef, baseLayout, edgeRange, setAxis, toRows } from "./style";
+import { assertAscending, assertLength, axis, axisRef, baseLayout, edgeRange, panelTitle, setAxis } from "./style";
+import { timeFrequencyHeatmap } from "./time-frequency-heatmap";
 
 export interface ClassAveragedShapMapPlotInput {
   /** One map per class, each H × W row-major (row 0 = 0 Hz, column = time), e.g. `ClassMap.map`. */
@@ -60,37 +61,25 @@ export function classAveragedShapMap(input: ClassAveragedShapMapPlotInput): Figu
     const x0 = i * (colWidth + gap);
     setAxis(layout, "x", n, axis("Time (s)", { domain: [x0, x0 + colWidth], anchor: yref, range: timeRange }));
     setAxis(layout, "y", n, axis(i === 0 ? "Frequency (Hz)" : "", { anchor: xref, range: freqRange }));
-    data.push({
-      type: "heatmap",
-      name: input.classNames[i],
-      z: toRows(input.maps[i], h, w),
-      x: Array.from(input.timesS),
-      y: Array.from(input.freqsHz),
-      xaxis: xref,
-      yaxis: yref,
-      colorscale: RED_TRANSPARENT_BLUE,
-      zmin: -m,
-      zmax: m,
-      zsmooth: false,
-      showscale: i === 0,
-      colorbar: { title: { text: "Contribution", side: "right" }, thickness: 14, outlinewidth: 0, x: 1.03 },
-      hovertemplate: `${input.classNames[i]}<br>t = %{x:.2f} s<br>f = %{y:.2f} Hz<br>%{z:.4g}<extra></extra>`,
-    });
+    data.push(
+      timeFrequencyHeatmap({
+        values: input.maps[i],
+        freqsHz: input.freqsHz,
+        timesS: input.timesS,
+        name: input.classNames[i],
+        xaxis: xref,
+        yaxis: yref,
+        colorscale: RED_TRANSPARENT_BLUE,
+        zmin: -m,
+        zmax: m,
+        showscale: i === 0,
+        colorbar: { title: { text: "Contribution", side: "right" }, thickness: 14, outlinewidth: 0, x: 1.03 },
+      }),
+    );
     shapes.push(pArrivalLine(xref, `${yref} domain`, pArrivalS));
     annotations.push(pArrivalLabel(xref, `${yref} domain`, pArrivalS));
     const count = input.counts ? ` (n = ${input.counts[i]})` : "";
-    annotations.push({
-      text: input.classNames[i] + count,
-      x: 0.5,
-      y: 1,
-      xref: `${xref} domain`,
-      yref: "paper",
-      yshift: 18,
-      showarrow: false,
-      xanchor: "center",
-      yanchor: "bottom",
-      font: { size: 13, color: AXIS_COLOR },
-    });
+    annotations.push(panelTitle(input.classNames[i] + count, xref));
   }
   layout.shapes = shapes;
   layout.annotations = annotations;

@@ -1,8 +1,8 @@
 import { InputError, assertInput } from "../core/errors";
-import { AXIS_COLOR, ROW_LINE_GREY, SHAP_BLUE, SHAP_RED } from "./colors";
+import { SHAP_BLUE, SHAP_RED } from "./colors";
 import type { Annotation, Figure, Shape } from "./figure";
 import { formatValue } from "./format";
-import { PX_PER_INCH, PX_PER_POINT, axis, baseLayout } from "./style";
+import { PX_PER_INCH, PX_PER_POINT, axis, barEndLabel, baseLayout, featureRowAxis, rowLine } from "./style";
 import { textWidthPx } from "./svg-text";
 
 export interface ShapBarPlotInput {
@@ -69,32 +69,12 @@ export function shapBar(input: ShapBarPlotInput): Figure {
   const layout = baseLayout(input.title, 8 * PX_PER_INCH, (0.5 * n + 1.5) * PX_PER_INCH, { l: labelWidth + 25, r: 40, t: 60, b: 60 });
   const [lo, hi] = xRange(vals, negative, layout.width - layout.margin.l - layout.margin.r);
   layout.xaxis = axis(local ? "SHAP value" : "mean(|SHAP value|)", { range: [lo, hi] });
-  layout.yaxis = {
-    range: [0.4, n + 0.6],
-    tickvals: rows.map((_, i) => yOf(i)),
-    ticktext: rows.map((r) => r.label),
-    tickfont: { size: 13, color: AXIS_COLOR },
-    showline: false,
-    ticks: "",
-    showgrid: false,
-    zeroline: false,
-  };
+  layout.yaxis = featureRowAxis([0.4, n + 0.6], rows.map((_, i) => yOf(i)), rows.map((r) => r.label));
   const colours = vals.map((v) => (v > 0 ? SHAP_RED : SHAP_BLUE));
-  const annotations: Annotation[] = rows.map((r, i) => ({
-    text: formatValue(r.value, "%+0.02f"),
-    x: r.value,
-    y: yOf(i),
-    xref: "x",
-    yref: "y",
-    showarrow: false,
-    xanchor: r.value < 0 ? "right" : "left",
-    yanchor: "middle",
-    xshift: (r.value < 0 ? -5 : 5) * PX_PER_POINT,
-    font: { size: 12, color: colours[i] },
-  }));
+  const annotations: Annotation[] = rows.map((r, i) => barEndLabel(formatValue(r.value, "%+0.02f"), r.value, yOf(i), r.value, colours[i]));
   const shapes: Shape[] = [];
   for (let i = 1; i < n; i++) {
-    shapes.push({ type: "line", xref: "paper", yref: "y", x0: 0, x1: 1, y0: i + 0.5, y1: i + 0.5, line: { color: ROW_LINE_GREY, width: 0.5, dash: "1px,5px" }, layer: "below" });
+    shapes.push(rowLine(i + 0.5));
   }
   if (negative) shapes.push({ type: "line", xref: "x", yref: "paper", x0: 0, x1: 0, y0: 0, y1: 1, line: { color: "#000000", width: 1 }, layer: "above" });
   layout.annotations = annotations;

@@ -1,10 +1,11 @@
 import { InputError, assertInput } from "../core/errors";
-import { AXIS_COLOR, RED_TRANSPARENT_BLUE } from "./colors";
+import { RED_TRANSPARENT_BLUE } from "./colors";
 import type { Annotation, Figure, HeatmapTrace, LayoutImage, Shape } from "./figure";
 import { pArrivalLabel, pArrivalLine } from "./p-arrival";
 import { nanPercentile } from "./percentile";
 import { pngDataUri } from "./png-data-uri";
-import { PX_PER_INCH, assertAscending, assertLength, axis, axisRef, baseLayout, edgeRange, setAxis, toRows } from "./style";
+import { PX_PER_INCH, assertAscending, assertLength, axis, axisRef, baseLayout, edgeRange, panelTitle, setAxis } from "./style";
+import { timeFrequencyHeatmap } from "./time-frequency-heatmap";
 
 export interface ShapImagePlotInput {
   /** The explained image, H × W × C row-major (C fastest), 8-bit values 0..255 as the Image masker saw them. */
@@ -98,20 +99,19 @@ export function shapImage(input: ShapImagePlotInput): Figure {
       images.push({ source: rgbUri, opacity: 1, layer: "below", ...frame });
     } else {
       images.push({ source: greyUri, opacity: 0.15, layer: "below", ...frame });
-      data.push({
-        type: "heatmap",
-        name: input.outputNames[col - 1],
-        z: toRows(mapOf(maps, h, w, k, col - 1), h, w),
-        x: Array.from(input.timesS),
-        y: Array.from(input.freqsHz),
-        xaxis: xref,
-        yaxis: yref,
-        colorscale: RED_TRANSPARENT_BLUE,
-        zmin: -m,
-        zmax: m,
-        zsmooth: false,
-        showscale: col === 1,
-        colorbar: {
+      data.push(
+        timeFrequencyHeatmap({
+          values: mapOf(maps, h, w, k, col - 1),
+          freqsHz: input.freqsHz,
+          timesS: input.timesS,
+          name: input.outputNames[col - 1],
+          xaxis: xref,
+          yaxis: yref,
+          colorscale: RED_TRANSPARENT_BLUE,
+          zmin: -m,
+          zmax: m,
+          showscale: col === 1,
+          colorbar: {
           orientation: "h",
           title: { text: "SHAP value", side: "bottom" },
           x: 0.5,
@@ -119,24 +119,14 @@ export function shapImage(input: ShapImagePlotInput): Figure {
           y: -0.24,
           yanchor: "top",
           len: 1,
-          thickness: 10,
-          outlinewidth: 0,
-        },
-        hovertemplate: `${input.outputNames[col - 1]}<br>t = %{x:.2f} s<br>f = %{y:.2f} Hz<br>SHAP %{z:.4g}<extra></extra>`,
-      });
+            thickness: 10,
+            outlinewidth: 0,
+          },
+          valueLabel: "SHAP ",
+        }),
+      );
     }
-    annotations.push({
-      text: col === 0 ? input.imageTitle ?? "Input" : input.outputNames[col - 1],
-      x: 0.5,
-      y: 1,
-      xref: `${xref} domain`,
-      yref: "paper",
-      yshift: 18,
-      showarrow: false,
-      xanchor: "center",
-      yanchor: "bottom",
-      font: { size: 13, color: AXIS_COLOR },
-    });
+    annotations.push(panelTitle(col === 0 ? input.imageTitle ?? "Input" : input.outputNames[col - 1], xref));
     if (input.pArrivalS !== undefined) {
       shapes.push(pArrivalLine(xref, `${yref} domain`, input.pArrivalS));
       annotations.push(pArrivalLabel(xref, `${yref} domain`, input.pArrivalS));

@@ -1,26 +1,17 @@
 import { assertInput } from "../core/errors";
 import { VIRIDIS } from "./colors";
-import type { Annotation, Colorscale, Figure, HeatmapTrace, Shape } from "./figure";
+import type { Annotation, Figure, HeatmapTrace, Shape } from "./figure";
 import { pArrivalLabel, pArrivalLine } from "./p-arrival";
+import type { SpectrogramPlotInput } from "./spectrogram";
 import { assertAscending, assertLength, axis, baseLayout, colourLimits, edgeRange, setAxis } from "./style";
+import { timeFrequencyHeatmap } from "./time-frequency-heatmap";
 
-export interface SpectrogramChannelsPlotInput {
+/** Input of `spectrogramChannels`: `spectrogram`'s (colour limits shared by the channels), with one plane per channel. */
+export interface SpectrogramChannelsPlotInput extends SpectrogramPlotInput {
   /** nFreq × nTime × nChannels row-major ("FTC", channels fastest: the CNN's image layout), row 0 = lowest frequency. */
   values: ArrayLike<number>;
-  /** Bin frequencies in Hz, ascending (nFreq). */
-  freqsHz: ArrayLike<number>;
-  /** Segment centres in s, ascending (nTime). */
-  timesS: ArrayLike<number>;
   /** One name per channel (nChannels), in stored order. */
   channels: readonly string[];
-  title: string;
-  /** Colour-bar title with the unit. */
-  colorbarTitle: string;
-  pArrivalS?: number;
-  /** Shared colour limits (default: finite min and max over all channels). */
-  zmin?: number;
-  zmax?: number;
-  colorscale?: Colorscale;
 }
 
 /**
@@ -53,31 +44,23 @@ export function spectrogramChannels(input: SpectrogramChannelsPlotInput): Figure
     const yAxis = axis(`${input.channels[c]}: frequency (Hz)`, { domain: [Math.max(0, top - panel), top], anchor: `x${suffix}`, range: freqRange });
     setAxis(layout, "x", c + 1, xAxis);
     setAxis(layout, "y", c + 1, yAxis);
-    const z: Array<Array<number | null>> = [];
-    for (let f = 0; f < nFreq; f++) {
-      const row = new Array<number | null>(nTime);
-      for (let t = 0; t < nTime; t++) {
-        const v = input.values[(f * nTime + t) * nChannels + c];
-        row[t] = Number.isFinite(v) ? v : null;
-      }
-      z.push(row);
-    }
-    data.push({
-      type: "heatmap",
-      name: input.channels[c],
-      z,
-      x: Array.from(input.timesS),
-      y: Array.from(input.freqsHz),
-      xaxis: `x${suffix}`,
-      yaxis: `y${suffix}`,
-      colorscale: input.colorscale ?? VIRIDIS,
-      zmin,
-      zmax,
-      zsmooth: false,
-      showscale: c === 0,
-      colorbar: { title: { text: input.colorbarTitle, side: "right" }, thickness: 16, outlinewidth: 0, len: 1, y: 0.5 },
-      hovertemplate: `${input.channels[c]}<br>t = %{x:.2f} s<br>f = %{y:.2f} Hz<br>%{z:.4g}<extra></extra>`,
-    });
+    const plane = new Float64Array(nFreq * nTime);
+    for (let i = 0; i < plane.length; i++) plane[i] = input.values[i * nChannels + c];
+    data.push(
+      timeFrequencyHeatmap({
+        values: plane,
+        freqsHz: input.freqsHz,
+        timesS: input.timesS,
+        name: input.channels[c],
+        xaxis: `x${suffix}`,
+        yaxis: `y${suffix}`,
+        colorscale: input.colorscale ?? VIRIDIS,
+        zmin,
+        zmax,
+        showscale: c === 0,
+        colorbar: { title: { text: input.colorbarTitle, side: "right" }, thickness: 16, outlinewidth: 0, len: 1, y: 0.5 },
+      }),
+    );
     if (input.pArrivalS !== undefined) shapes.push(pArrivalLine(`x${suffix}`, `y${suffix} domain`, input.pArrivalS));
   }
   if (input.pArrivalS !== undefined) annotations.push(pArrivalLabel("x", "y domain", input.pArrivalS));

@@ -2,7 +2,8 @@ import { assertInput } from "../core/errors";
 import { VIRIDIS } from "./colors";
 import type { Colorscale, Figure } from "./figure";
 import { pArrivalLabel, pArrivalLine } from "./p-arrival";
-import { assertAscending, assertLength, axis, baseLayout, colourLimits, edgeRange, toRows } from "./style";
+import { assertAscending, assertLength, axis, baseLayout, colourLimits, edgeRange } from "./style";
+import { timeFrequencyHeatmap } from "./time-frequency-heatmap";
 
 export interface SpectrogramPlotInput {
   /** nFreq × nTime row-major ("FT"), row 0 = the lowest frequency (a `Spectrogram`'s `values`). */
@@ -46,18 +47,15 @@ export function spectrogram(input: SpectrogramPlotInput): Figure {
   }
   return {
     data: [
-      {
-        type: "heatmap",
-        z: toRows(input.values, nFreq, nTime),
-        x: Array.from(input.timesS),
-        y: Array.from(input.freqsHz),
+      timeFrequencyHeatmap({
+        values: input.values,
+        freqsHz: input.freqsHz,
+        timesS: input.timesS,
         colorscale: input.colorscale ?? VIRIDIS,
         zmin,
         zmax,
-        zsmooth: false,
         colorbar: { title: { text: input.colorbarTitle, side: "right" }, thickness: 16, outlinewidth: 0 },
-        hovertemplate: "t = %{x:.2f} s<br>f = %{y:.2f} Hz<br>%{z:.4g}<extra></extra>",
-      },
+      }),
     ],
     layout,
   };

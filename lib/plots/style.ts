@@ -1,6 +1,6 @@
 import { InputError } from "../core/errors";
-import { AXIS_COLOR } from "./colors";
-import type { Axis, Layout } from "./figure";
+import { AXIS_COLOR, ROW_LINE_GREY } from "./colors";
+import type { Annotation, Axis, Layout, Shape } from "./figure";
 import { FONT_FAMILY } from "./svg-text";
 
 /**
@@ -99,6 +99,55 @@ export function colourLimits(values: ArrayLike<number>, zmin?: number, zmax?: nu
   if (!(hi >= lo)) [lo, hi] = [0, 1];
   if (hi === lo) [lo, hi] = [lo - 0.5, hi + 0.5];
   return [zmin ?? lo, zmax ?? hi];
+}
+
+/** The title of one panel of a row of subplots, centred above the panel whose x axis is `xref` ("x2"). */
+export function panelTitle(text: string, xref: string): Annotation {
+  return {
+    text,
+    x: 0.5,
+    y: 1,
+    xref: `${xref} domain`,
+    yref: "paper",
+    yshift: 18,
+    showarrow: false,
+    xanchor: "center",
+    yanchor: "bottom",
+    font: { size: 13, color: AXIS_COLOR },
+  };
+}
+
+/**
+ * The y axis of shap's one-row-per-feature plots (bar, waterfall, beeswarm): the feature labels at
+ * `tickvals`, 13 px, with no axis line, ticks, grid or zero line.
+ */
+export function featureRowAxis(range: [number, number], tickvals: number[], ticktext: string[]): Axis {
+  return { range, tickvals, ticktext, tickfont: { size: 13, color: AXIS_COLOR }, showline: false, ticks: "", showgrid: false, zeroline: false };
+}
+
+/** shap's dotted grey line across the plot between feature rows (matplotlib `axhline(y, dashes=(1, 5))` below the data). */
+export function rowLine(y: number): Shape {
+  return { type: "line", xref: "paper", yref: "y", x0: 0, x1: 1, y0: y, y1: y, line: { color: ROW_LINE_GREY, width: 0.5, dash: "1px,5px" }, layer: "below" };
+}
+
+/**
+ * A value label just outside the end of a horizontal bar at (x, y): 5 pt to the right of a bar that grows
+ * right (value ≥ 0), to the left otherwise, in the bar's colour (shap's bar and waterfall labels).
+ */
+export function barEndLabel(text: string, x: number, y: number, value: number, color: string): Annotation {
+  const right = value >= 0;
+  return {
+    text,
+    x,
+    y,
+    xref: "x",
+    yref: "y",
+    showarrow: false,
+    xanchor: right ? "left" : "right",
+    yanchor: "middle",
+    xshift: (right ? 5 : -5) * PX_PER_POINT,
+    font: { size: 12, color },
+  };
 }
 
 /** Sets axis number n (1 → "xaxis", 2 → "xaxis2", …) of a layout. */

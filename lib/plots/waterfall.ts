@@ -1,8 +1,8 @@
 import { assertInput } from "../core/errors";
-import { AXIS_COLOR, GUIDE_GREY, MUTED_TEXT, ROW_LINE_GREY, SHAP_BLUE, SHAP_RED } from "./colors";
+import { AXIS_COLOR, GUIDE_GREY, MUTED_TEXT, SHAP_BLUE, SHAP_RED } from "./colors";
 import type { Annotation, Figure, Shape } from "./figure";
 import { formatValue } from "./format";
-import { PX_PER_INCH, PX_PER_POINT, assertLength, axis, baseLayout } from "./style";
+import { PX_PER_INCH, assertLength, axis, barEndLabel, baseLayout, featureRowAxis, rowLine } from "./style";
 import { escapeXml, plainTextWidthPx, textWidthPx } from "./svg-text";
 
 export interface WaterfallPlotInput {
@@ -112,21 +112,12 @@ export function waterfall(input: WaterfallPlotInput): Figure {
   const pxPerUnit = plotWidthPx / (hi - lo);
   const headLength = (0.08 * PX_PER_INCH) / pxPerUnit;
   layout.xaxis = axis(input.xTitle ?? "Model output", { range: [lo, hi], tickfont: { size: 12, color: AXIS_COLOR } });
-  layout.yaxis = {
-    range: [-0.5, n - 0.5],
-    tickvals: steps.map((s) => s.y),
-    ticktext: steps.map((s) => s.label),
-    tickfont: { size: 13, color: AXIS_COLOR },
-    showline: false,
-    ticks: "",
-    showgrid: false,
-    zeroline: false,
-  };
+  layout.yaxis = featureRowAxis([-0.5, n - 0.5], steps.map((s) => s.y), steps.map((s) => s.label));
 
   const shapes: Shape[] = [];
   const annotations: Annotation[] = [];
   for (let i = 0; i < n; i++) {
-    shapes.push({ type: "line", xref: "paper", yref: "y", x0: 0, x1: 1, y0: i, y1: i, line: { color: ROW_LINE_GREY, width: 0.5, dash: "1px,5px" }, layer: "below" });
+    shapes.push(rowLine(i));
   }
   steps.forEach((s, i) => {
     if (i + 1 < n) {
@@ -156,18 +147,7 @@ export function waterfall(input: WaterfallPlotInput): Figure {
     annotations.push(
       fits
         ? { text, x: (s.start + s.end) / 2, y: s.y, xref: "x", yref: "y", showarrow: false, xanchor: "center", yanchor: "middle", font: { size: 12, color: "#ffffff" } }
-        : {
-            text,
-            x: s.end,
-            y: s.y,
-            xref: "x",
-            yref: "y",
-            showarrow: false,
-            xanchor: dir > 0 ? "left" : "right",
-            yanchor: "middle",
-            xshift: dir * 5 * PX_PER_POINT,
-            font: { size: 12, color: colour },
-          },
+        : barEndLabel(text, s.end, s.y, s.shap, colour),
     );
   }
   // f(x) and E[f(X)] over the top of the plot, each left-aligned at its value, value part in grey;

@@ -5,8 +5,8 @@
  * section 2).
  */
 import { assertFinite, InputError } from "../core/errors";
-import { DetrendType } from "./detrend";
-import { SpectralScaling, StftPlan } from "./stft";
+import { SegmentDefaults, SegmentOptions, segmentPlan } from "./segment-plan";
+import type { StftPlan } from "./stft";
 import { tukey } from "./window";
 
 /** A spectrogram: power per frequency and time. */
@@ -23,7 +23,7 @@ export interface Spectrogram {
 }
 
 /** Options of {@link spectrogram}, scipy's names. */
-export interface SpectrogramOptions {
+export interface SpectrogramOptions extends SegmentOptions {
   /** Sampling frequency, Hz. @default 100 */
   fsHz?: number;
   /** Segment length, samples. Capped at the signal length when no window is given, as scipy does. @default 64 */
@@ -32,10 +32,6 @@ export interface SpectrogramOptions {
   noverlap?: number;
   /** Window of nperseg samples. @default tukey(nperseg, 0.25), periodic */
   window?: Float64Array;
-  /** @default "constant" */
-  detrend?: DetrendType;
-  /** @default "density" */
-  scaling?: SpectralScaling;
   /** Buffer of nFreq * nTime values to write into. */
   output?: Float64Array;
 }
@@ -55,44 +51,15 @@ export function defaultSpectrogramWindow(nperseg: number): Float64Array {
   return w;
 }
 
-const plans = new Map<string, StftPlan>();
-/** Configurations kept; a program cycling through more simply rebuilds plans (cheap next to the FFTs). */
-const MAX_CACHED_PLANS = 64;
+/** scipy.signal.spectrogram's defaults, as {@link segmentPlan} takes them. */
+const SPECTROGRAM_SEGMENTS: SegmentDefaults = { windowName: "tukey(0.25)", window: defaultSpectrogramWindow, nperseg: 64, noverlap: () => 48 };
 
 /**
  * The cached {@link StftPlan} for a spectrogram configuration over signals of `nSamples` samples (after
  * scipy's cap of nperseg at the signal length). Shared by the single- and multi-channel spectrograms.
  */
 export function spectrogramPlan(nSamples: number, options: SpectrogramOptions, where: string): StftPlan {
-  const fsHz = options.fsHz ?? 100;
-  let nperseg = options.nperseg ?? (options.window ? options.window.length : 64);
-  const noverlap = options.noverlap ?? 48;
-  if (!Number.isInteger(nperseg) || nperseg < 1) throw new InputError(where, `nperseg must be a positive integer, got ${nperseg}`);
-  if (nSamples < 1) throw new InputError(where, "the signal is empty");
-  if (options.window) {
-    if (options.window.length !== nperseg) {
-      throw new InputError(where, `window has ${options.window.length} samples but nperseg is ${nperseg}`);
-    }
-    if (nSamples < nperseg) throw new InputError(where, `the signal (${nSamples} samples) is shorter than the window (${nperseg})`);
-    return new StftPlan({ window: options.window, noverlap, fsHz, detrend: options.detrend, scaling: options.scaling, where });
-  }
-  // scipy warns and shortens the segment when the signal is shorter than nperseg.
-  if (nSamples < nperseg) nperseg = nSamples;
-  const key = `${nperseg}|${noverlap}|${fsHz}|${options.detrend ?? "constant"}|${options.scaling ?? "density"}`;
-  let plan = plans.get(key);
-  if (!plan) {
-    plan = new StftPlan({
-      window: defaultSpectrogramWindow(nperseg),
-      noverlap,
-      fsHz,
-      detrend: options.detrend,
-      scaling: options.scaling,
-      where,
-    });
-    if (plans.size >= MAX_CACHED_PLANS) plans.clear();
-    plans.set(key, plan);
-  }
-  return plan;
+  return segmentPlan(nSamples, options.fsHz ?? 100, options, SPECTROGRAM_SEGMENTS, where);
 }
 
 /**

@@ -5,12 +5,11 @@
  * spectral features (paper-pipeline.md section 5: f10 .. f14) come from it with fs = 1.
  */
 import { assertFinite, InputError } from "../core/errors";
-import { DetrendType } from "./detrend";
-import { SpectralScaling, StftPlan } from "./stft";
+import { SegmentDefaults, SegmentOptions, segmentPlan } from "./segment-plan";
 import { hann } from "./window";
 
 /** Options of {@link welch}, scipy's names and defaults. */
-export interface WelchOptions {
+export interface WelchOptions extends SegmentOptions {
   /** Sampling frequency; with the default 1, `freqs` are in cycles per sample. @default 1 */
   fs?: number;
   /** Segment length, samples; capped at the signal length. @default 256 */
@@ -19,10 +18,6 @@ export interface WelchOptions {
   noverlap?: number;
   /** Window of nperseg samples. @default hann(nperseg), periodic */
   window?: Float64Array;
-  /** @default "constant" */
-  detrend?: DetrendType;
-  /** @default "density" */
-  scaling?: SpectralScaling;
   /** Buffer of floor(nperseg / 2) + 1 values for the PSD. */
   output?: Float64Array;
 }
@@ -35,7 +30,13 @@ export interface WelchResult {
   readonly psd: Float64Array;
 }
 
-const windows = new Map<number, Float64Array>();
+/** scipy.signal.welch's defaults, as {@link segmentPlan} takes them. */
+const WELCH_SEGMENTS: SegmentDefaults = {
+  windowName: "hann",
+  window: (n) => hann(n, { periodic: true }),
+  nperseg: 256,
+  noverlap: (nperseg) => Math.floor(nperseg / 2),
+};
 
 /**
  * Welch PSD of one signal `x` (any unit): floor(nperseg / 2) + 1 values, e.g. 129 for the defaults on a
@@ -44,26 +45,7 @@ const windows = new Map<number, Float64Array>();
 export function welch(x: Float64Array, options: WelchOptions = {}): WelchResult {
   const where = "welch";
   assertFinite(x, `${where}: x`);
-  if (x.length === 0) throw new InputError(where, "the signal is empty");
-  const fs = options.fs ?? 1;
-  let window = options.window;
-  let nperseg = options.nperseg ?? (window ? window.length : 256);
-  if (!Number.isInteger(nperseg) || nperseg < 1) throw new InputError(where, `nperseg must be a positive integer, got ${nperseg}`);
-  if (window) {
-    if (window.length !== nperseg) throw new InputError(where, `window has ${window.length} samples but nperseg is ${nperseg}`);
-    if (x.length < nperseg) throw new InputError(where, `the signal (${x.length} samples) is shorter than the window (${nperseg})`);
-  } else {
-    // scipy warns and shortens the segment when the signal is shorter than nperseg.
-    if (x.length < nperseg) nperseg = x.length;
-    window = windows.get(nperseg);
-    if (!window) {
-      window = hann(nperseg, { periodic: true });
-      if (windows.size >= 64) windows.clear();
-      windows.set(nperseg, window);
-    }
-  }
-  const noverlap = options.noverlap ?? Math.floor(nperseg / 2);
-  const plan = new StftPlan({ window, noverlap, fsHz: fs, detrend: options.detrend, scaling: options.scaling, where });
+  const plan = segmentPlan(x.length, options.fs ?? 1, options, WELCH_SEGMENTS, where);
   const nTime = plan.nTime(x.length);
   const nFreq = plan.nFreq;
   const psd = options.output ?? new Float64Array(nFreq);

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { generateNorciaDataset, openDSet } from "../../lib/data";
+import { generateNorciaDataset, openDSet } from "../../lib/data/index";
 import { buildFeatureTable } from "../../lib/features/feature-table";
-import { featureRow } from "../../lib/features";
+import { featureRow } from "../../lib/features/index";
 
 let root = "";
 let dsetDir = "";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { pArrivalLabel, pArrivalLine } from "../../lib/plots/p-arrival";
-import { assertAscending, axisRef, baseLayout, colourLimits, edgeRange, setAxis, toJsonArray, toRows } from "../../lib/plots/style";
+import { PX_PER_POINT, assertAscending, axisRef, barEndLabel, baseLayout, colourLimits, edgeRange, featureRowAxis, panelTitle, rowLine, setAxis, toJsonArray, toRows } from "../../lib/plots/style";
 
 test("array helpers: JSON copies with gaps, rows, cell edges, colour limits", () => {
   assert.deepEqual(toJsonArray(Float64Array.from([1, NaN, Infinity, 4]), 1), [null, null, 4]);
@@ -33,4 +33,18 @@ test("the P marker spans its subplot at the given time", () => {
   const line = pArrivalLine("x2", "y2 domain", 5);
   assert.deepEqual([line.x0, line.x1, line.y0, line.y1, line.xref, line.yref], [5, 5, 0, 1, "x2", "y2 domain"]);
   assert.equal(pArrivalLabel("x2", "y2 domain", 5).text, "P");
+});
+
+test("shared pieces: panel titles, feature-row axes, row lines, bar-end labels on the side of the sign", () => {
+  const title = panelTitle("Foreshocks", "x2");
+  assert.deepEqual([title.text, title.xref, title.yref, title.x, title.y, title.xanchor, title.yanchor], ["Foreshocks", "x2 domain", "paper", 0.5, 1, "center", "bottom"]);
+  const y = featureRowAxis([-0.5, 1.5], [0, 1], ["a", "b"]);
+  assert.deepEqual([y.range, y.tickvals, y.ticktext, y.showline, y.ticks, y.showgrid, y.zeroline], [[-0.5, 1.5], [0, 1], ["a", "b"], false, "", false, false]);
+  const line = rowLine(2.5);
+  assert.deepEqual([line.xref, line.x0, line.x1, line.yref, line.y0, line.y1, line.layer], ["paper", 0, 1, "y", 2.5, 2.5, "below"]);
+  const positive = barEndLabel("+0.50", 0.5, 3, 0.5, "#ff0051");
+  const negative = barEndLabel("-0.50", -0.5, 3, -0.5, "#008bfb");
+  assert.deepEqual([positive.x, positive.y, positive.xanchor, positive.xshift, positive.font!.color], [0.5, 3, "left", 5 * PX_PER_POINT, "#ff0051"]);
+  assert.deepEqual([negative.xanchor, negative.xshift], ["right", -5 * PX_PER_POINT]);
+  assert.equal(barEndLabel("+0.00", 0, 1, 0, "#ff0051").xanchor, "left");
 });

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { generateNorciaDataset, openDSet } from "../../lib/data";
+import { generateNorciaDataset, openDSet } from "../../lib/data/index";
 import { buildImageCache, loadImageSet, readImageCacheManifest } from "../../lib/spectrogram/image-cache";
-import { spectrogramImage } from "../../lib/spectrogram";
+import { spectrogramImage } from "../../lib/spectrogram/index";
 
 let root = "";
 let dsetDir = "";

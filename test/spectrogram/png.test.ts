@@ -4,7 +4,7 @@ import zlib from "node:zlib";
 import { decodePng, encodePng, PngChannels } from "../../lib/spectrogram/png";
 import { InputError } from "../../lib/core/errors";
 import { Rng } from "../../lib/core/rng";
-import { crc32 } from "../../lib/core/crc32";
+import { PNG_SIGNATURE, pngChunk } from "../core/png-chunks";
 
 const rng = new Rng("png");
 function randomImage(width: number, height: number, channels: number): Uint8Array {
@@ -61,15 +61,6 @@ function filterRows(pixels: Uint8Array, width: number, height: number, bpp: numb
   return out;
 }
 
-function chunk(type: string, data: Uint8Array): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, "latin1");
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
 function handMadePng(width: number, height: number, colorType: number, bitDepth: number, raw: Uint8Array, idatParts = 1): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
@@ -78,8 +69,8 @@ function handMadePng(width: number, height: number, colorType: number, bitDepth:
   ihdr[9] = colorType;
   const z = zlib.deflateSync(raw);
   const cut = Math.floor(z.length / idatParts);
-  const idats = Array.from({ length: idatParts }, (_, i) => chunk("IDAT", z.subarray(i * cut, i === idatParts - 1 ? z.length : (i + 1) * cut)));
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("tEXt", Buffer.from("Comment\0ignored")), ...idats, chunk("IEND", Buffer.alloc(0))]);
+  const idats = Array.from({ length: idatParts }, (_, i) => pngChunk("IDAT", z.subarray(i * cut, i === idatParts - 1 ? z.length : (i + 1) * cut)));
+  return Buffer.concat([PNG_SIGNATURE, pngChunk("IHDR", ihdr), pngChunk("tEXt", Buffer.from("Comment\0ignored")), ...idats, pngChunk("IEND", Buffer.alloc(0))]);
 }
 
 test("decodes every row filter type (Sub, Up, Average, Paeth) and split IDAT chunks", () => {

@@ -20,13 +20,13 @@
  *
  * Inpainting dominates the cost of an explanation (about one inpainting per model evaluation), so the masker
  * can spread a batch of masks over a small pool of worker threads (`workers`, default 0 = in-process): the
- * calling thread paints too, so `workers: 1` already uses two cores. The workers run this same file (through
- * tsx's require hook when it is TypeScript).
+ * calling thread paints too, so `workers: 1` already uses two cores. The workers run this same file
+ * (lib/core/worker starts it, through tsx's require hook when it is TypeScript).
  */
-import path from "node:path";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { InputError } from "../../core/errors";
 import { hashString } from "../../core/rng";
+import { startModuleWorker } from "../../core/worker";
 import type { FloatArray } from "../explainer";
 import { inpaintTelea } from "./inpaint-telea";
 import type { BoundMasker, Masker } from "./masker";
@@ -35,8 +35,6 @@ import { PartitionTree, type ImageShape } from "./partition-tree";
 /** Radius shap passes to cv2.inpaint. */
 const INPAINT_RADIUS = 3;
 const WORKER_ROLE = "seismic-xai/image-masker/inpaint";
-/** Worker entry when this file runs as TypeScript: tsx's CommonJS hook, then this module. */
-const TS_WORKER_BOOT = `const { workerData } = require("node:worker_threads"); require(workerData.tsxRequireHook); require(workerData.file);`;
 
 /** Options of the ImageMasker. */
 export interface ImageMaskerOptions {
@@ -320,14 +318,14 @@ class InpaintPool {
   private nextId = 0;
 
   constructor(size: number) {
-    const file = path.resolve(__filename);
-    // A worker cannot start from a .ts file even with tsx's --import hooks (Node 20 refuses the extension), so
-    // a .ts build boots through a few lines of JavaScript that install tsx's require hook first. Resolving
-    // tsx from here works whatever the working directory.
-    const typescript = file.endsWith(".ts");
-    const data = { role: WORKER_ROLE, file, tsxRequireHook: typescript ? require.resolve("tsx/cjs") : null };
     for (let i = 0; i < size; i++) {
-      const worker = typescript ? new Worker(TS_WORKER_BOOT, { eval: true, workerData: data }) : new Worker(file, { workerData: data });
+      let worker: Worker;
+      try {
+        worker = startModuleWorker(__filename, { workerData: { role: WORKER_ROLE } });
+      } catch (e) {
+        for (const started of this.threads) void started.terminate();
+        throw new Error(`ImageMasker: cannot start an inpainting worker (${e instanceof Error ? e.message : String(e)}); use workers: 0 to inpaint in-process`, { cause: e });
+      }
       worker.on("message", (reply: InpaintReply) => this.settle(reply));
       worker.on("error", (e) => this.failAll(worker, new Error(`ImageMasker: inpainting worker failed (${e.message}); use workers: 0 to inpaint in-process`, { cause: e })));
       worker.on("exit", (code) => {

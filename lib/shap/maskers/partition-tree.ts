@@ -7,6 +7,7 @@
  * have smaller ids than the node itself (so scanning ids downwards visits parents before children).
  */
 import { InputError } from "../../core/errors";
+import { MinHeap } from "../../core/min-heap";
 
 /** Shape of one image, rows x columns x channels ([H, W, C]; a plain array of three numbers is accepted). */
 export type ImageShape = readonly [height: number, width: number, channels: number] | readonly number[];
@@ -200,7 +201,7 @@ export class PartitionTree {
     const children = new Int32Array(2 * (m - 1));
     // Box: [x0, x1, y0, y1, z0, z1] over rows, columns, channels; shap's heap key is (-size, x0, x1, y0, y1, z0, z1).
     type Box = { key: number[]; parentRow: number; isLeft: boolean };
-    const heap = new TupleHeap<Box>((a, b) => compareTuples(a.key, b.key));
+    const heap = new MinHeap<Box>((a, b) => compareTuples(a.key, b.key));
     const boxSize = (k: number[]): number => (k[2] - k[1]) * (k[4] - k[3]) * (k[6] - k[5]);
     heap.push({ key: [-m, 0, h, 0, w, 0, c], parentRow: -1, isLeft: false });
     let ind = m - 2;
@@ -241,44 +242,4 @@ export type NestedPairs = number | readonly [NestedPairs, NestedPairs];
 function compareTuples(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return 0;
-}
-
-/** A small binary min-heap with a comparator (the tree builder needs shap's tuple order). */
-class TupleHeap<T> {
-  private readonly items: T[] = [];
-  constructor(private readonly less: (a: T, b: T) => number) {}
-  get length(): number {
-    return this.items.length;
-  }
-  push(item: T): void {
-    const a = this.items;
-    a.push(item);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (this.less(a[i], a[p]) >= 0) break;
-      [a[i], a[p]] = [a[p], a[i]];
-      i = p;
-    }
-  }
-  pop(): T {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop() as T;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let s = i;
-        if (l < a.length && this.less(a[l], a[s]) < 0) s = l;
-        if (r < a.length && this.less(a[r], a[s]) < 0) s = r;
-        if (s === i) break;
-        [a[i], a[s]] = [a[s], a[i]];
-        i = s;
-      }
-    }
-    return top;
-  }
 }

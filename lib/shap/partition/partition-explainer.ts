@@ -21,6 +21,7 @@
  * last sample); `lastModelEvalCounts` holds, per sample, the samples sent to the model including f00 and f11.
  */
 import { InputError } from "../../core/errors";
+import { MinHeap } from "../../core/min-heap";
 import { Rng } from "../../core/rng";
 import type { BatchDtype, ExplainCallOptions, ExplainerOptions, FloatArray, ModelFn, ModelFn64, OutputSelection, TieBreak } from "../explainer";
 import { AdditivityError, Explanation } from "../explanation";
@@ -252,7 +253,7 @@ export class PartitionExplainer {
 
     const budget = run.maxEvals - 2;
     const credit = new Float64Array(tree.nNodes * k);
-    const queue = new ItemHeap();
+    const queue = new MinHeap<QueueItem>(compareQueueItems);
     let seq = 0;
     const push = (priority: number, context: Uint8Array, fLow: Float64Array, fHigh: Float64Array, node: number, weight: number): void => {
       queue.push({ priority, tie: run.rng ? run.rng.normal() : 0, seq: seq++, context, fLow, fHigh, node, weight });
@@ -432,47 +433,9 @@ function assertSampleAdditivity(r: SampleResult, sample: number): void {
   }
 }
 
-/** Min-heap of queue items ordered by (priority, tie, seq): smallest priority first, then tie-break, then insertion. */
-class ItemHeap {
-  private readonly items: QueueItem[] = [];
-  get length(): number {
-    return this.items.length;
-  }
-  push(item: QueueItem): void {
-    const a = this.items;
-    a.push(item);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!before(a[i], a[p])) break;
-      [a[i], a[p]] = [a[p], a[i]];
-      i = p;
-    }
-  }
-  pop(): QueueItem {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop() as QueueItem;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let s = i;
-        if (l < a.length && before(a[l], a[s])) s = l;
-        if (r < a.length && before(a[r], a[s])) s = r;
-        if (s === i) break;
-        [a[i], a[s]] = [a[s], a[i]];
-        i = s;
-      }
-    }
-    return top;
-  }
-}
-
-function before(a: QueueItem, b: QueueItem): boolean {
-  if (a.priority !== b.priority) return a.priority < b.priority;
-  if (a.tie !== b.tie) return a.tie < b.tie;
-  return a.seq < b.seq;
+/** Queue order: smallest priority first, then tie-break, then insertion (`seq`), for MinHeap. */
+function compareQueueItems(a: QueueItem, b: QueueItem): number {
+  if (a.priority !== b.priority) return a.priority < b.priority ? -1 : 1;
+  if (a.tie !== b.tie) return a.tie < b.tie ? -1 : 1;
+  return a.seq - b.seq;
 }

@@ -1,7 +1,6 @@
-import fs from "node:fs";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
 import { InputError } from "../../core/errors";
+import { runWorkerTasks } from "../../core/worker";
 import { assertAdditivity, DEFAULT_ADDITIVITY_TOLERANCE } from "./additivity";
 import { packEnsemble } from "./ensemble-transfer";
 import { interventionalTreeShapPrepared, PreparedBackground, prepareBackground } from "./interventional";
@@ -105,8 +104,9 @@ function workerCount(requested: number | undefined, nRows: number, where: string
 }
 
 /**
- * Starts `workers` threads on the shared ensemble, feeds them chunks of rows as they become free, passes each
- * reply to `store`, and terminates them all when every row is done or at the first failure.
+ * Runs the rows in chunks of `chunkRows` on `workers` threads reading the shared ensemble (lib/core/worker
+ * starts ./tree-shap-worker, compiled or through tsx), passes each answer to `store`, and fails at the first
+ * worker error, telling the caller to use `workers: 0` when no worker can start.
  */
 function runInWorkers(
   p: PreparedEnsemble,
@@ -122,68 +122,25 @@ function runInWorkers(
   const chunk = chunkRows ?? Math.ceil(nRows / (4 * workers));
   if (!Number.isInteger(chunk) || chunk < 1) throw new InputError("parallelTreeShap", `chunkRows must be a positive integer, got ${chunkRows}`);
   const workerData: TreeShapWorkerData = { protocol: TREE_SHAP_WORKER_PROTOCOL, ensemble: packEnsemble(p.source), task, background };
-  return new Promise<void>((resolve, reject) => {
-    const pool: Worker[] = [];
-    let nextRow = 0, rowsDone = 0, settled = false;
-    const finish = (error?: Error): void => {
-      if (settled) return;
-      settled = true;
-      for (const w of pool) void w.terminate();
-      if (error) reject(error);
-      else resolve();
-    };
-    const dispatch = (w: Worker): void => {
-      if (nextRow >= nRows) return;
-      const start = nextRow;
+  return runWorkerTasks<TreeShapWorkerReply>({
+    file: path.join(__dirname, "tree-shap-worker"),
+    workerData,
+    nWorkers: workers,
+    nTasks: Math.ceil(nRows / chunk),
+    send: (worker, c) => {
+      const start = c * chunk;
       const n = Math.min(chunk, nRows - start);
-      nextRow += n;
       const rows = Float64Array.from(X.subarray(start * nF, (start + n) * nF));
-      w.postMessage({ start, nRows: n, X: rows } satisfies TreeShapWorkerRequest, [rows.buffer]);
-    };
-    for (let k = 0; k < workers; k++) {
-      let w: Worker;
-      try {
-        w = startWorker(workerData);
-      } catch (e) {
-        finish(e instanceof Error ? e : new Error(String(e)));
-        return;
-      }
-      pool.push(w);
-      w.on("message", (reply: TreeShapWorkerReply) => {
-        if (settled) return;
-        if (reply.error !== undefined) {
-          finish(new Error(`TreeSHAP worker failed on rows from ${reply.start}: ${reply.error}`));
-          return;
-        }
-        store(reply.start, reply);
-        rowsDone += reply.predictions!.length;
-        if (rowsDone === nRows) finish();
-        else dispatch(w);
-      });
-      w.on("error", (e) => finish(new Error(`TreeSHAP worker crashed: ${e.message}`, { cause: e })));
-      w.on("exit", (code) => {
-        if (!settled) finish(new Error(`TreeSHAP worker exited with code ${code} before finishing`));
-      });
-      dispatch(w);
-    }
+      worker.postMessage({ start, nRows: n, X: rows } satisfies TreeShapWorkerRequest, [rows.buffer]);
+    },
+    receive: (reply) => {
+      if (reply.error !== undefined) throw new Error(`TreeSHAP worker failed on rows from ${reply.start}: ${reply.error}`);
+      store(reply.start, reply);
+    },
+    errors: {
+      start: (e) => new Error(`parallel TreeSHAP: cannot start a worker (${e.message}); use workers: 0`, { cause: e }),
+      crash: (e) => new Error(`TreeSHAP worker crashed: ${e.message}`, { cause: e }),
+      exit: (code) => new Error(`TreeSHAP worker exited with code ${code} before finishing`),
+    },
   });
-}
-
-/**
- * A worker running tree-shap-worker: the compiled .js beside this file when running compiled code, else the
- * TypeScript source through tsx's require hook, resolved from this file so it works from any working folder
- * (under `node --import tsx`, the test runner and notebooks alike).
- */
-function startWorker(workerData: TreeShapWorkerData): Worker {
-  const compiled = path.join(__dirname, "tree-shap-worker.js");
-  const source = path.join(__dirname, "tree-shap-worker.ts");
-  if (path.extname(__filename) !== ".ts" && fs.existsSync(compiled)) return new Worker(compiled, { workerData });
-  if (!fs.existsSync(source)) throw new Error(`parallel TreeSHAP: no tree-shap-worker.js or .ts beside ${__filename}; use workers: 0`);
-  let tsxHook: string;
-  try {
-    tsxHook = require.resolve("tsx/cjs");
-  } catch (e) {
-    throw new Error("parallel TreeSHAP needs the `tsx` package to run its TypeScript worker; use workers: 0", { cause: e });
-  }
-  return new Worker(`require(${JSON.stringify(tsxHook)}); require(${JSON.stringify(source)});`, { eval: true, workerData });
 }

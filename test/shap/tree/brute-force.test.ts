@@ -2,23 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { bruteForceInterventionalShap, bruteForceTreeShap, bruteForceTreeShapInteractions } from "../../../lib/shap/tree/brute-force";
 import { TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
-import { assertClose } from "./helpers";
+import { assertClose, handTree, singleTreeEnsemble } from "./helpers";
 
-const hand: TreeEnsemble = {
-  trees: [
-    {
-      childrenLeft: Int32Array.of(1, 3, 5, -1, -1, -1, -1),
-      childrenRight: Int32Array.of(2, 4, 6, -1, -1, -1, -1),
-      feature: Int32Array.of(0, 1, 2, -2, -2, -2, -2),
-      threshold: Float64Array.of(0.5, 0.5, 0.5, -2, -2, -2, -2),
-      value: Float64Array.of(27, 15, 45, 10, 20, 30, 50),
-      cover: Float64Array.of(100, 60, 40, 30, 30, 10, 30),
-    },
-  ],
-  scale: Float64Array.of(1),
-  nFeatures: 3,
-  baseOffset: 0,
-};
+const hand: TreeEnsemble = singleTreeEnsemble(handTree());
 
 test("enumeration reproduces the spec's hand computation from v(S) (C.7)", () => {
   // v(∅)=27, v{0}=45, v{1}=24, v{2}=29, v{0,1}=45, v{0,2}=50, v{1,2}=26, v{all}=50 → φ = (21, −1.5, 3.5).

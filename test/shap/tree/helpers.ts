@@ -1,11 +1,44 @@
-// Shared helpers of the TreeSHAP tests (not a test file): the shap fixture, closeness checks, seeded random
-// ensembles.
+// Shared helpers of the TreeSHAP tests (not a test file): the spec's hand-made trees, the shap fixture,
+// closeness checks, seeded random ensembles.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { Rng } from "../../../lib/core/rng";
 import { sharedDir } from "../../../lib/core/paths";
 import { Tree, TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
+
+/**
+ * The three-feature tree of the spec (C.7): n0 x0<=0.5 -> n1 / n2; n1 x1 -> 10 / 20; n2 x2 -> 30 / 50.
+ * Fresh arrays on every call, so a test may edit them; `valueScale` multiplies the node values and
+ * `features` renames the three split features.
+ */
+export function handTree(valueScale = 1, features = [0, 1, 2]): Tree {
+  return {
+    childrenLeft: Int32Array.of(1, 3, 5, -1, -1, -1, -1),
+    childrenRight: Int32Array.of(2, 4, 6, -1, -1, -1, -1),
+    feature: Int32Array.of(features[0], features[1], features[2], -2, -2, -2, -2),
+    threshold: Float64Array.of(0.5, 0.5, 0.5, -2, -2, -2, -2),
+    value: Float64Array.of(27, 15, 45, 10, 20, 30, 50).map((v) => v * valueScale),
+    cover: Float64Array.of(100, 60, 40, 30, 30, 10, 30),
+  };
+}
+
+/** The spec's AND tree (C.7) on two features: 80 when both exceed 0.5, else 0. Fresh arrays on every call. */
+export function andTree(): Tree {
+  return {
+    childrenLeft: Int32Array.of(1, -1, 3, -1, -1),
+    childrenRight: Int32Array.of(2, -1, 4, -1, -1),
+    feature: Int32Array.of(1, -2, 0, -2, -2),
+    threshold: Float64Array.of(0.5, -2, 0.5, -2, -2),
+    value: Float64Array.of(20, 0, 40, 0, 80),
+    cover: Float64Array.of(4, 2, 2, 1, 1),
+  };
+}
+
+/** An ensemble of the one tree `tree` (scale 1, no base offset) over `nFeatures` features. */
+export function singleTreeEnsemble(tree: Tree, nFeatures = 3): TreeEnsemble {
+  return { trees: [tree], scale: Float64Array.of(1), nFeatures, baseOffset: 0 };
+}
 
 /** shared/fixtures/shap/tree_cases.json (generated with shap 0.51 and scikit-learn), or null without ../shared. */
 export function loadTreeCases(): any | null {

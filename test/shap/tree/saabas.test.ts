@@ -3,23 +3,9 @@ import assert from "node:assert/strict";
 import { saabasValues } from "../../../lib/shap/tree/saabas";
 import { fromSklearnTrees } from "../../../lib/shap/tree/sklearn-import";
 import { TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
-import { assertClose, flat, loadTreeCases, NO_SHARED } from "./helpers";
+import { andTree, assertClose, flat, loadTreeCases, NO_SHARED, singleTreeEnsemble } from "./helpers";
 
-const and: TreeEnsemble = {
-  trees: [
-    {
-      childrenLeft: Int32Array.of(1, -1, 3, -1, -1),
-      childrenRight: Int32Array.of(2, -1, 4, -1, -1),
-      feature: Int32Array.of(1, -2, 0, -2, -2),
-      threshold: Float64Array.of(0.5, -2, 0.5, -2, -2),
-      value: Float64Array.of(20, 0, 40, 0, 80),
-      cover: Float64Array.of(4, 2, 2, 1, 1),
-    },
-  ],
-  scale: Float64Array.of(1),
-  nFeatures: 2,
-  baseOffset: 0,
-};
+const and: TreeEnsemble = singleTreeEnsemble(andTree(), 2);
 
 test("worked example C.7: Saabas on the AND tree gives (0,−20), (−40,20), (0,−20), (40,20)", () => {
   const r = saabasValues(and, Float64Array.of(0, 0, 0, 1, 1, 0, 1, 1), 4);

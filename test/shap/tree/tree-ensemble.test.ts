@@ -1,30 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { InputError } from "../../../lib/core/errors";
-import { predictTreeEnsemble, Tree, TreeEnsemble, validateTreeEnsemble, withCoverWeightedValues } from "../../../lib/shap/tree/tree-ensemble";
+import { predictTreeEnsemble, Tree, validateTreeEnsemble, withCoverWeightedValues } from "../../../lib/shap/tree/tree-ensemble";
+import { handTree, singleTreeEnsemble } from "./helpers";
 
-// The three-feature tree of the spec (C.7): n0 x0<=0.5 -> n1 / n2; n1 x1 -> 10 / 20; n2 x2 -> 30 / 50.
-function handTree(): Tree {
-  return {
-    childrenLeft: Int32Array.of(1, 3, 5, -1, -1, -1, -1),
-    childrenRight: Int32Array.of(2, 4, 6, -1, -1, -1, -1),
-    feature: Int32Array.of(0, 1, 2, -2, -2, -2, -2),
-    threshold: Float64Array.of(0.5, 0.5, 0.5, -2, -2, -2, -2),
-    value: Float64Array.of(27, 15, 45, 10, 20, 30, 50),
-    cover: Float64Array.of(100, 60, 40, 30, 30, 10, 30),
-  };
-}
-
-function ensembleOf(tree: Tree, nFeatures = 3): TreeEnsemble {
-  return { trees: [tree], scale: Float64Array.of(1), nFeatures, baseOffset: 0 };
-}
 
 function rejects(tree: Tree, pattern: RegExp, nFeatures = 3): void {
-  assert.throws(() => validateTreeEnsemble(ensembleOf(tree, nFeatures)), (e: unknown) => e instanceof InputError && pattern.test(e.message));
+  assert.throws(() => validateTreeEnsemble(singleTreeEnsemble(tree, nFeatures)), (e: unknown) => e instanceof InputError && pattern.test(e.message));
 }
 
 test("a valid tree passes and reports its depth", () => {
-  assert.deepEqual(validateTreeEnsemble(ensembleOf(handTree())), [2]);
+  assert.deepEqual(validateTreeEnsemble(singleTreeEnsemble(handTree())), [2]);
 });
 
 test("a child index out of range is named", () => {
@@ -88,7 +74,7 @@ test("a node unreachable from the root is rejected", () => {
 });
 
 test("ensemble-level checks: scale length, no trees, feature names, nFeatures", () => {
-  const e = ensembleOf(handTree());
+  const e = singleTreeEnsemble(handTree());
   assert.throws(() => validateTreeEnsemble({ ...e, scale: Float64Array.of(1, 1) }), /one entry per tree \(1\), got length 2/);
   assert.throws(() => validateTreeEnsemble({ ...e, trees: [] }), /no trees/);
   assert.throws(() => validateTreeEnsemble({ ...e, featureNames: ["a"] }), /featureNames has 1 names for 3 features/);
@@ -96,7 +82,7 @@ test("ensemble-level checks: scale length, no trees, feature names, nFeatures", 
 });
 
 test("predictions follow the spec's tree and scale the trees", () => {
-  const e = { ...ensembleOf(handTree()), scale: Float64Array.of(0.5), baseOffset: 1 };
+  const e = { ...singleTreeEnsemble(handTree()), scale: Float64Array.of(0.5), baseOffset: 1 };
   const X = Float64Array.of(1, 0, 1, 0, 1, 0, 0, 0, 0);
   assert.deepEqual(Array.from(predictTreeEnsemble(e, X, 3)), [26, 11, 6]);
 });
@@ -111,11 +97,11 @@ test("routing casts x to float32 before comparing (scikit-learn's rule)", () => 
     value: Float64Array.of(0, -1, 1),
     cover: Float64Array.of(2, 1, 1),
   };
-  assert.deepEqual(Array.from(predictTreeEnsemble(ensembleOf(t, 1), Float64Array.of(0.1, 0.09999999), 2)), [1, -1]);
+  assert.deepEqual(Array.from(predictTreeEnsemble(singleTreeEnsemble(t, 1), Float64Array.of(0.1, 0.09999999), 2)), [1, -1]);
 });
 
 test("predictTreeEnsemble rejects NaN features and empty input with the row named", () => {
-  const e = ensembleOf(handTree());
+  const e = singleTreeEnsemble(handTree());
   assert.throws(() => predictTreeEnsemble(e, Float64Array.of(1, 0, 1, 0, NaN, 0), 2), /row 1, feature 1 is NaN/);
   assert.throws(() => predictTreeEnsemble(e, new Float64Array(0), 0), /nRows must be a positive integer, got 0 \(empty input\)/);
   assert.throws(() => predictTreeEnsemble(e, new Float64Array(4), 2), /has 4 values, expected nRows × nFeatures = 2 × 3 = 6/);

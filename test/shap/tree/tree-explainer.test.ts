@@ -3,24 +3,9 @@ import assert from "node:assert/strict";
 import { fromSklearnTrees } from "../../../lib/shap/tree/sklearn-import";
 import { TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
 import { TreeExplainer } from "../../../lib/shap/tree/tree-explainer";
-import { assertClose, flat, loadTreeCases, NO_SHARED } from "./helpers";
+import { assertClose, flat, handTree, loadTreeCases, NO_SHARED, singleTreeEnsemble } from "./helpers";
 
-const hand: TreeEnsemble = {
-  trees: [
-    {
-      childrenLeft: Int32Array.of(1, 3, 5, -1, -1, -1, -1),
-      childrenRight: Int32Array.of(2, 4, 6, -1, -1, -1, -1),
-      feature: Int32Array.of(0, 1, 2, -2, -2, -2, -2),
-      threshold: Float64Array.of(0.5, 0.5, 0.5, -2, -2, -2, -2),
-      value: Float64Array.of(27, 15, 45, 10, 20, 30, 50),
-      cover: Float64Array.of(100, 60, 40, 30, 30, 10, 30),
-    },
-  ],
-  scale: Float64Array.of(1),
-  nFeatures: 3,
-  baseOffset: 0,
-  featureNames: ["x0", "x1", "x2"],
-};
+const hand: TreeEnsemble = { ...singleTreeEnsemble(handTree()), featureNames: ["x0", "x1", "x2"] };
 
 test("path-dependent by default: an explanation with tiled base values, data and names", () => {
   const explainer = new TreeExplainer(hand);

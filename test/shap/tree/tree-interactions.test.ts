@@ -6,23 +6,9 @@ import { fromSklearnTrees } from "../../../lib/shap/tree/sklearn-import";
 import { TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
 import { treeShapInteractions } from "../../../lib/shap/tree/tree-interactions";
 import { treeShap } from "../../../lib/shap/tree/tree-shap";
-import { assertClose, flat, loadTreeCases, NO_SHARED, randomEnsemble, randomRows } from "./helpers";
+import { assertClose, flat, handTree, loadTreeCases, NO_SHARED, randomEnsemble, randomRows, singleTreeEnsemble } from "./helpers";
 
-const hand: TreeEnsemble = {
-  trees: [
-    {
-      childrenLeft: Int32Array.of(1, 3, 5, -1, -1, -1, -1),
-      childrenRight: Int32Array.of(2, 4, 6, -1, -1, -1, -1),
-      feature: Int32Array.of(0, 1, 2, -2, -2, -2, -2),
-      threshold: Float64Array.of(0.5, 0.5, 0.5, -2, -2, -2, -2),
-      value: Float64Array.of(27, 15, 45, 10, 20, 30, 50),
-      cover: Float64Array.of(100, 60, 40, 30, 30, 10, 30),
-    },
-  ],
-  scale: Float64Array.of(1),
-  nFeatures: 3,
-  baseOffset: 0,
-};
+const hand: TreeEnsemble = singleTreeEnsemble(handTree());
 
 test("worked example C.7: interactions of x = (1,0,1) are [[18, 1.5, 1.5], [1.5, −3, 0], [1.5, 0, 2]]", () => {
   const r = treeShapInteractions(hand, Float64Array.of(1, 0, 1), 1);

@@ -5,38 +5,18 @@ import { bruteForceTreeShap } from "../../../lib/shap/tree/brute-force";
 import { fromSklearnTrees } from "../../../lib/shap/tree/sklearn-import";
 import { Tree, TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
 import { treeShap } from "../../../lib/shap/tree/tree-shap";
-import { assertClose, flat, loadTreeCases, NO_SHARED, randomEnsemble, randomRows } from "./helpers";
+import { andTree, assertClose, flat, handTree, loadTreeCases, NO_SHARED, randomEnsemble, randomRows, singleTreeEnsemble } from "./helpers";
 
-// The three-feature tree of the spec (C.7).
-function handTree(valueScale = 1, features = [0, 1, 2]): Tree {
-  return {
-    childrenLeft: Int32Array.of(1, 3, 5, -1, -1, -1, -1),
-    childrenRight: Int32Array.of(2, 4, 6, -1, -1, -1, -1),
-    feature: Int32Array.of(features[0], features[1], features[2], -2, -2, -2, -2),
-    threshold: Float64Array.of(0.5, 0.5, 0.5, -2, -2, -2, -2),
-    value: Float64Array.of(27, 15, 45, 10, 20, 30, 50).map((v) => v * valueScale),
-    cover: Float64Array.of(100, 60, 40, 30, 30, 10, 30),
-  };
-}
-const single = (tree: Tree, nFeatures = 3): TreeEnsemble => ({ trees: [tree], scale: Float64Array.of(1), nFeatures, baseOffset: 0 });
 
 test("worked example C.7: φ(1,0,1) = (21, −1.5, 3.5), φ(0,1,0) = (−8, 4, −3), φ(0,0,0) = (−10, −4, −3)", () => {
-  const r = treeShap(single(handTree()), Float64Array.of(1, 0, 1, 0, 1, 0, 0, 0, 0), 3);
+  const r = treeShap(singleTreeEnsemble(handTree()), Float64Array.of(1, 0, 1, 0, 1, 0, 0, 0, 0), 3);
   assert.equal(r.expectedValue, 27);
   assertClose(r.values, [21, -1.5, 3.5, -8, 4, -3, -10, -4, -3], 1e-12);
   assert.deepEqual(Array.from(r.predictions), [50, 20, 10]);
 });
 
 test("worked example C.7: the AND tree gives (−10,−10), (−30,10), (10,−30), (30,30)", () => {
-  const and: Tree = {
-    childrenLeft: Int32Array.of(1, -1, 3, -1, -1),
-    childrenRight: Int32Array.of(2, -1, 4, -1, -1),
-    feature: Int32Array.of(1, -2, 0, -2, -2),
-    threshold: Float64Array.of(0.5, -2, 0.5, -2, -2),
-    value: Float64Array.of(20, 0, 40, 0, 80),
-    cover: Float64Array.of(4, 2, 2, 1, 1),
-  };
-  const r = treeShap(single(and, 2), Float64Array.of(0, 0, 0, 1, 1, 0, 1, 1), 4);
+  const r = treeShap(singleTreeEnsemble(andTree(), 2), Float64Array.of(0, 0, 0, 1, 1, 0, 1, 1), 4);
   assert.equal(r.expectedValue, 20);
   assertClose(r.values, [-10, -10, -30, 10, 10, -30, 30, 30], 1e-12);
 });
@@ -86,10 +66,10 @@ test("deep trees (depth 30) keep additivity to 1e-12", () => {
 });
 
 test("a feature the tree never splits on gets exactly 0; a single-leaf tree gives all zeros", () => {
-  const r = treeShap(single(handTree(), 4), Float64Array.of(1, 0, 1, 7), 1);
+  const r = treeShap(singleTreeEnsemble(handTree(), 4), Float64Array.of(1, 0, 1, 7), 1);
   assert.equal(r.values[3], 0);
   const leaf: Tree = { childrenLeft: Int32Array.of(-1), childrenRight: Int32Array.of(-1), feature: Int32Array.of(-2), threshold: Float64Array.of(-2), value: Float64Array.of(5), cover: Float64Array.of(3) };
-  const s = treeShap(single(leaf, 2), Float64Array.of(1, 2), 1);
+  const s = treeShap(singleTreeEnsemble(leaf, 2), Float64Array.of(1, 2), 1);
   assert.deepEqual(Array.from(s.values), [0, 0]);
   assert.equal(s.expectedValue, 5);
 });
@@ -99,15 +79,15 @@ test("an additivity failure names the row and the residual", () => {
   const bad = handTree();
   bad.cover[0] = 120;
   assert.throws(
-    () => treeShap(single(bad), Float64Array.of(0, 0, 0, 1, 0, 1), 2),
+    () => treeShap(singleTreeEnsemble(bad), Float64Array.of(0, 0, 0, 1, 0, 1), 2),
     /treeShap: additivity check failed at row 0: expected value \+ sum of SHAP values = [-\d.e]+ but the model predicts 10 \(residual [-\d.e]+, tolerance 0.000001/,
   );
-  const r = treeShap(single(bad), Float64Array.of(1, 0, 1), 1, { checkAdditivity: false });
+  const r = treeShap(singleTreeEnsemble(bad), Float64Array.of(1, 0, 1), 1, { checkAdditivity: false });
   assert.equal(r.values.length, 3);
 });
 
 test("bad input: NaN features, empty X, wrong length, negative tolerance", () => {
-  const e = single(handTree());
+  const e = singleTreeEnsemble(handTree());
   assert.throws(() => treeShap(e, Float64Array.of(1, 0, NaN), 1), /treeShap: X: row 0, feature 2 is NaN: missing or infinite feature values are not supported/);
   assert.throws(() => treeShap(e, new Float64Array(0), 0), /treeShap: X: nRows must be a positive integer, got 0 \(empty input\)/);
   assert.throws(() => treeShap(e, new Float64Array(5), 2), /has 5 values, expected nRows × nFeatures = 2 × 3 = 6/);
@@ -117,7 +97,7 @@ test("bad input: NaN features, empty X, wrong length, negative tolerance", () =>
 
 test("Float32Array input gives the same values as Float64Array", () => {
   const x64 = Float64Array.of(1, 0, 1, 0.25, 0.75, 0.5);
-  const a = treeShap(single(handTree()), x64, 2);
-  const b = treeShap(single(handTree()), Float32Array.from(x64), 2);
+  const a = treeShap(singleTreeEnsemble(handTree()), x64, 2);
+  const b = treeShap(singleTreeEnsemble(handTree()), Float32Array.from(x64), 2);
   assert.deepEqual(a.values, b.values);
 });
