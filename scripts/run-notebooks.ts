@@ -62,6 +62,7 @@ class Kernel {
   private control = new zmq.Dealer();
   private iopub = new zmq.Subscriber();
   private stderr = "";
+  private connDir = "";
 
   async start(cwd: string): Promise<void> {
     const ports = { shell: await freePort(), iopub: await freePort(), stdin: await freePort(), control: await freePort(), hb: await freePort() };
@@ -76,7 +77,8 @@ class Kernel {
       key: this.key,
       signature_scheme: "hmac-sha256",
     };
-    const connFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "seismic-xai-kernel-")), "connection.json");
+    this.connDir = fs.mkdtempSync(path.join(os.tmpdir(), "seismic-xai-kernel-"));
+    const connFile = path.join(this.connDir, "connection.json");
     fs.writeFileSync(connFile, JSON.stringify(conn));
     const tslab = path.join(ROOT, "node_modules", "tslab", "bin", "tslab");
     if (!fs.existsSync(tslab)) throw new Error(`tslab is not installed (${tslab} missing): run npm ci first`);
@@ -231,6 +233,7 @@ class Kernel {
     this.control.close();
     this.iopub.close();
     if (this.proc && this.proc.exitCode === null) this.proc.kill("SIGKILL");
+    if (this.connDir) fs.rmSync(this.connDir, { recursive: true, force: true });
   }
 }
 

@@ -37,3 +37,5 @@ export { cnnModelFn } from "./model-fn";
 export type { CnnModelFn, CnnModelFnOptions, CnnOutput } from "./model-fn";
 export { InferencePool } from "./inference-pool";
 export type { InferencePoolOptions } from "./inference-pool";
+export { describeCnnLayers } from "./describe";
+export type { CnnLayerSummary } from "./describe";

@@ -178,11 +178,13 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
         const v = valAccuracy === null ? "" : `, val accuracy ${valAccuracy.toFixed(4)}`;
         log(`epoch ${record.epoch}/${epochs}: loss ${record.loss.toFixed(4)}, accuracy ${record.accuracy.toFixed(4)}${v}, ${record.seconds.toFixed(1)} s`);
       }
-      options.onEpoch?.(record);
       if (options.checkpointDir !== undefined) {
         const state: CnnCheckpointState = { epoch: epoch + 1, history: history.slice(), seed, batchSize, learningRate, nTrain: train.n, standardization };
         await writeCnnCheckpoint(options.checkpointDir, model, adam.getState(), state);
       }
+      // After the checkpoint: a callback that throws (a notebook's stop, a failing display) interrupts the
+      // run without losing the epoch just finished.
+      options.onEpoch?.(record);
     }
     return {
       history,

@@ -24,7 +24,7 @@ export interface NotebookContext {
   readonly dsetDir: string;
   /** Scale of the generated data set, or null for a user's own folder ($SEISMIC_XAI_DSET). */
   readonly generatedScale: "default" | "tiny" | null;
-  /** `results/` (JSON results of the experiments). */
+  /** `results/` (JSON results of the experiments); `results/quick/` under QUICK=1. */
   readonly resultsDir: string;
   /** `data/cache/<name>`. */
   cacheDir(name: string): string;
@@ -58,7 +58,7 @@ export async function setupNotebook(options: { seed?: number; backend?: BackendN
     backend,
     dsetDir,
     generatedScale: own ? null : quick ? "tiny" : "default",
-    resultsDir: resultsDir(),
+    resultsDir: quick ? path.join(resultsDir(), "quick") : resultsDir(),
     cacheDir: (name) => cacheDir(path.join(quick ? "quick" : "full", name)),
     config: (full, o) => notebookConfig(full, o),
     // quick (CI) runs save their figures apart, so they never overwrite those of a full run

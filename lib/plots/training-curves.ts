@@ -10,8 +10,9 @@ export interface EpochRecord {
   loss: number;
   /** Training accuracy, 0..1. */
   accuracy: number;
-  valLoss?: number;
-  valAccuracy?: number;
+  /** Missing (undefined or null) when the run had no validation split. */
+  valLoss?: number | null;
+  valAccuracy?: number | null;
 }
 
 export interface TrainingCurvesPlotInput {
@@ -31,13 +32,13 @@ export function trainingCurves(input: TrainingCurvesPlotInput): Figure {
     assertInput(Number.isFinite(r.epoch) && Number.isFinite(r.loss) && Number.isFinite(r.accuracy), where, `history[${i}] needs finite epoch, loss and accuracy`),
   );
   const epochs = h.map((r) => r.epoch);
-  const hasVal = h.some((r) => r.valLoss !== undefined || r.valAccuracy !== undefined);
-  const series = (name: string, values: Array<number | undefined>, axisN: string, colour: string, dash: string, showlegend: boolean): ScatterTrace => ({
+  const hasVal = h.some((r) => (r.valLoss ?? null) !== null || (r.valAccuracy ?? null) !== null);
+  const series = (name: string, values: Array<number | null | undefined>, axisN: string, colour: string, dash: string, showlegend: boolean): ScatterTrace => ({
     type: "scatter",
     mode: "lines+markers",
     name,
     x: epochs,
-    y: values.map((v) => (v === undefined || !Number.isFinite(v) ? null : v)),
+    y: values.map((v) => (v === undefined || v === null || !Number.isFinite(v) ? null : v)),
     xaxis: `x${axisN}`,
     yaxis: `y${axisN}`,
     line: { color: colour, width: 2, dash },

@@ -12,7 +12,7 @@ export { channelSpectrograms } from "./channel-spectrograms";
 export type { ChannelSpectrograms, ChannelSpectrogramsOptions } from "./channel-spectrograms";
 export { welch } from "./welch";
 export type { WelchOptions, WelchResult } from "./welch";
-export { SPECTROGRAM_IMAGE_SHAPE, spectrogramImage } from "./spectrogram-image";
+export { SPECTROGRAM_IMAGE_FREQS_HZ, SPECTROGRAM_IMAGE_SHAPE, SPECTROGRAM_IMAGE_TIMES_S, spectrogramImage } from "./spectrogram-image";
 export type { SpectrogramImage, SpectrogramImageOptions } from "./spectrogram-image";
 export { decodePng, encodePng } from "./png";
 export type { PngChannels, PngImage } from "./png";

@@ -11,6 +11,10 @@ import { spectrogramPlan } from "./spectrogram";
 
 /** [height (frequencies), width (segments), channels] of the paper's image. */
 export const SPECTROGRAM_IMAGE_SHAPE: readonly [number, number, number] = [33, 153, 3];
+/** Frequencies of the image rows, Hz: k * 1.5625 for k = 0..32 (row 0 = 0 Hz). */
+export const SPECTROGRAM_IMAGE_FREQS_HZ: Float64Array = Float64Array.from({ length: 33 }, (_, k) => (k * 100) / 64);
+/** Times of the image columns (segment centres), s: (32 + 16 j) / 100 for j = 0..152. */
+export const SPECTROGRAM_IMAGE_TIMES_S: Float64Array = Float64Array.from({ length: 153 }, (_, j) => (32 + 16 * j) / 100);
 
 /** An 8-bit spectrogram image. */
 export interface SpectrogramImage {

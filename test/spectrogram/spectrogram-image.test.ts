@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spectrogramImage, SPECTROGRAM_IMAGE_SHAPE } from "../../lib/spectrogram/spectrogram-image";
+import { spectrogramImage, SPECTROGRAM_IMAGE_FREQS_HZ, SPECTROGRAM_IMAGE_SHAPE, SPECTROGRAM_IMAGE_TIMES_S } from "../../lib/spectrogram/spectrogram-image";
 import { spectrogram } from "../../lib/spectrogram/spectrogram";
 import { decodePng, encodePng } from "../../lib/spectrogram/png";
 import { InputError } from "../../lib/core/errors";
@@ -121,4 +121,13 @@ test("writes into an output buffer; wrong shapes, rates and NaN name the trace",
   check(() => spectrogramImage(noise.subarray(0, 5000), { name: "row 7" }), /^spectrogramImage: row 7: data of 5000 samples is not 3 channels x 2500 samples/);
   check(() => spectrogramImage(noise.subarray(0, 5000), { nChannels: 2 }), /needs 3 channels \(R, G, B\), has 2/);
   check(() => spectrogramImage(noise, { output: new Uint8Array(3) }), /output has length 3, expected 15147/);
+});
+
+test("the image axes: 33 frequencies from 0 to 50 Hz, 153 segment centres from 0.32 to 24.64 s", () => {
+  const f = SPECTROGRAM_IMAGE_FREQS_HZ, t = SPECTROGRAM_IMAGE_TIMES_S;
+  assert.equal(f.length, 33);
+  assert.equal(f[0], 0);
+  assert.equal(f[32], 50);
+  assert.equal(t.length, 153);
+  assert.ok(Math.abs(t[0] - 0.32) < 1e-12 && Math.abs(t[152] - 24.64) < 1e-12);
 });

@@ -1,0 +1,239 @@
+/**
+ * shap's Partition explainer with the Image masker ("inpaint_telea") set up for the CNN2D as the paper ran it
+ * (paper-pipeline.md section 4, shap-reference.md A.1, A.2): masked 33 x 153 x 3 images on the 0..255 scale go
+ * to a model function that standardises them inside and returns raw logits (or probabilities) of
+ * ["foreshock", "aftershock"]. The explainer is timed (the wall time inside model calls and inside the masker's
+ * fills, i.e. inpainting, is summed) and records the model evaluations of every explained image.
+ *
+ * Where the work runs (2 cores): the model either on the calling thread (`cnnModelFn`) or on InferencePool
+ * worker threads, the inpainting on the calling thread plus `workers.masker` worker threads, and several
+ * images can be explained side by side (`concurrency` of `explain`) so that one image's model call overlaps
+ * another's inpainting. An in-process model blocks the calling thread during its forward passes (tf.js' wasm
+ * kernels are synchronous), which stalls the calling thread's share of the painting, so overlap needs the model
+ * on a worker. Measured arrangements and the chosen default: see `DEFAULT_CNN_SHAP_ARRANGEMENT` and
+ * bench/cnn-shap.bench.ts.
+ */
+import type * as tf from "@tensorflow/tfjs";
+import { CNN_CLASS_NAMES } from "../cnn/metadata";
+import { InferencePool } from "../cnn/inference-pool";
+import { cnnModelFn, type CnnOutput } from "../cnn/model-fn";
+import type { Standardization } from "../cnn/standardize";
+import { InputError } from "../core/errors";
+import type { ProgressFn } from "../core/progress";
+import type { FloatArray, ModelFn } from "../shap/explainer";
+import type { Explanation } from "../shap/explanation";
+import { ImageMasker } from "../shap/maskers/image-masker";
+import type { BoundMasker, Masker } from "../shap/maskers/masker";
+import type { PartitionTree } from "../shap/maskers/partition-tree";
+import { PartitionExplainer, type PartitionExplainOptions } from "../shap/partition/partition-explainer";
+import { SPECTROGRAM_IMAGE_SHAPE } from "../spectrogram/spectrogram-image";
+
+/** Worker threads of an explanation run. */
+export interface CnnShapWorkers {
+  /** CNN inference threads: 0 runs the model on the calling thread (cnnModelFn), n >= 1 an InferencePool of n. */
+  readonly model?: number;
+  /** Inpainting worker threads of the ImageMasker; the calling thread paints too. */
+  readonly masker?: number;
+}
+
+/**
+ * The arrangement used unless told otherwise: the model on one InferencePool worker, inpainting on the calling
+ * thread alone, two images explained side by side, so that one core runs forward passes while the other
+ * paints. Per image at maxEvals 1000 the forward passes cost about 1.3 s of CPU and the inpainting about
+ * 2.3 s, so the painting thread sets the pace and the model's time hides behind it.
+ *
+ * Measured with bench/cnn-shap.bench.ts (4 real spectrograms, 2 cores, load average about 1 from other jobs),
+ * seconds per image: everything on the calling thread 3.6-3.9; in-process model + 1 inpainting worker 3.0-3.1
+ * (with or without concurrency: the synchronous forward passes stall the calling thread's painting and the
+ * hand-over of work to the worker); pool model, concurrency 1 3.7 (no overlap); pool model, concurrency 2
+ * 2.3-2.7 (this default); the same with 1 or 2 inpainting workers 2.3-2.8, with concurrency 3 or 4 2.4-3.0,
+ * with 2 pool workers 2.4. Extra threads gain nothing measurable on two cores and lose under load, so the
+ * default keeps two busy threads.
+ */
+export const DEFAULT_CNN_SHAP_ARRANGEMENT: { readonly workers: Required<CnnShapWorkers>; readonly concurrency: number } = {
+  workers: { model: 1, masker: 0 },
+  concurrency: 2,
+};
+
+/** Options of `createCnnShapExplainer`. */
+export interface CnnShapExplainerOptions {
+  /** Raw logits (the paper) or softmax probabilities. @default "logits" */
+  readonly output?: CnnOutput;
+  /** Input standardisation; default: the one stored with the model by trainCnn. */
+  readonly standardization?: Standardization;
+  /** Threads; defaults from DEFAULT_CNN_SHAP_ARRANGEMENT. */
+  readonly workers?: CnnShapWorkers;
+  /** Names of the model outputs. @default CNN_CLASS_NAMES (["foreshock", "aftershock"]) */
+  readonly outputNames?: readonly string[];
+}
+
+/** Time spent so far (since creation or `resetTiming`), in wall-clock seconds. */
+export interface CnnShapTiming {
+  /**
+   * Seconds inside model calls: forward passes, plus the hand-over to a pool worker. When images are explained
+   * side by side, this time overlaps the masking time of other images.
+   */
+  readonly modelSeconds: number;
+  /** Seconds inside the masker's fills (Telea inpainting of the hidden pixels), summed over images. */
+  readonly maskingSeconds: number;
+  /** Masked images evaluated by the model. */
+  readonly modelEvaluations: number;
+  /** Images the explainer started on (one masker bind each). */
+  readonly imagesExplained: number;
+}
+
+/** A ready explainer for the CNN2D, with its timing, evaluation counts and threads. */
+export interface CnnShapExplainer {
+  /** The explainer; its `explain` takes n x 33 x 153 x 3 images on 0..255 (NHWC, channel fastest). */
+  readonly explainer: RecordingPartitionExplainer;
+  /** The model function the explainer calls (0..255 images in, n x 2 outputs out). */
+  readonly modelFn: ModelFn;
+  /** The threads in use. */
+  readonly workers: Required<CnnShapWorkers>;
+  readonly output: CnnOutput;
+  /** Time spent so far. */
+  timing(): CnnShapTiming;
+  /** Sets the timing back to zero. */
+  resetTiming(): void;
+  /**
+   * Samples sent to the model (f00 and f11 included) per explained image, by the image's index in the run
+   * (its `sampleIndexOffset`-based global index), for every image explained since creation.
+   */
+  readonly evalCounts: ReadonlyMap<number, number>;
+  /** Stops the worker threads and frees the model copy; the explainer cannot be used afterwards. */
+  close(): Promise<void>;
+}
+
+/**
+ * Sets up the Partition explainer with the Telea-inpainting Image masker (shape 33 x 153 x 3) for `model`
+ * (a CNN2D from buildCnn2d, trained or loaded), as the paper used shap: call
+ * `explainer.explain(images, n, { maxEvals: 1000, batchSize: 50, outputs: 1, concurrency })`. Call `close()`
+ * when done. Throws an InputError for a bad thread count or output kind, and when the model carries no
+ * standardisation and none is given.
+ */
+export async function createCnnShapExplainer(model: tf.LayersModel, options: CnnShapExplainerOptions = {}): Promise<CnnShapExplainer> {
+  const where = "createCnnShapExplainer";
+  const output = options.output ?? "logits";
+  if (output !== "logits" && output !== "probabilities") throw new InputError(where, `output must be "logits" or "probabilities", got ${JSON.stringify(output)}`);
+  const workers = { ...DEFAULT_CNN_SHAP_ARRANGEMENT.workers, ...(options.workers ?? {}) };
+  for (const [name, count] of Object.entries(workers)) {
+    if (!Number.isInteger(count) || count < 0 || count > 16) throw new InputError(where, `workers.${name} must be an integer in 0..16, got ${count}`);
+  }
+  const outputNames = options.outputNames ?? CNN_CLASS_NAMES;
+
+  let inner: ModelFn;
+  let release: () => Promise<void>;
+  if (workers.model === 0) {
+    const fn = cnnModelFn(model, { output, standardization: options.standardization, batchSize: 50 });
+    inner = fn;
+    release = async () => fn.dispose();
+  } else {
+    const pool = await InferencePool.create(model, { workers: workers.model, output, standardization: options.standardization });
+    inner = pool.modelFn;
+    release = () => pool.close();
+  }
+  const counters = { modelS: 0, maskingS: 0, evaluations: 0, images: 0 };
+  const timedModel: ModelFn = async (batch, n) => {
+    const t0 = performance.now();
+    try {
+      return await inner(batch, n);
+    } finally {
+      counters.modelS += (performance.now() - t0) / 1000;
+      counters.evaluations += n;
+    }
+  };
+  const [height, width, channels] = SPECTROGRAM_IMAGE_SHAPE;
+  let imageMasker: ImageMasker;
+  try {
+    imageMasker = new ImageMasker({ fill: "inpaint-telea", shape: [height, width, channels], workers: workers.masker });
+  } catch (e) {
+    await release();
+    throw e;
+  }
+  const masker = new TimedMasker(imageMasker, counters);
+  const explainer = new RecordingPartitionExplainer(timedModel, masker, { outputNames });
+  let closed = false;
+  return {
+    explainer,
+    modelFn: timedModel,
+    workers,
+    output,
+    timing: () => ({ modelSeconds: counters.modelS, maskingSeconds: counters.maskingS, modelEvaluations: counters.evaluations, imagesExplained: counters.images }),
+    resetTiming: () => {
+      counters.modelS = counters.maskingS = 0;
+      counters.evaluations = counters.images = 0;
+    },
+    evalCounts: explainer.evalCounts,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await Promise.all([imageMasker.close(), release()]);
+    },
+  };
+}
+
+/**
+ * The Partition explainer, recording per image the model evaluations of each `explain` call (explainToFile
+ * explains a run in chunks, and `lastModelEvalCounts` only holds the last chunk), and optionally reporting
+ * progress over a whole run rather than per chunk.
+ */
+export class RecordingPartitionExplainer extends PartitionExplainer {
+  /** Model evaluations per image, by global image index. */
+  readonly evalCounts = new Map<number, number>();
+  /**
+   * When set, receives every chunk's progress with the chunk's first global image index, in place of the
+   * call's own `onProgress`.
+   */
+  runProgress: ((firstImage: number, done: number, total: number, label?: string) => void) | null = null;
+
+  override async explain(samples: FloatArray, n: number, options: PartitionExplainOptions = {}): Promise<Explanation> {
+    const offset = options.sampleIndexOffset ?? 0;
+    const report = this.runProgress;
+    const onProgress: ProgressFn | undefined = report ? (done, total, label) => report(offset, done, total, label) : options.onProgress;
+    const expl = await super.explain(samples, n, { ...options, onProgress });
+    this.lastModelEvalCounts.forEach((count, i) => this.evalCounts.set(offset + i, count));
+    return expl;
+  }
+}
+
+/** A masker that adds the wall time of every fill to `counters.maskingS`; otherwise the inner masker itself. */
+class TimedMasker implements Masker {
+  readonly nFeatures: number;
+  readonly sampleShape: readonly number[];
+  readonly fixedBackground: boolean;
+
+  constructor(private readonly inner: ImageMasker, private readonly counters: { maskingS: number; images: number }) {
+    this.nFeatures = inner.nFeatures;
+    this.sampleShape = inner.sampleShape;
+    this.fixedBackground = inner.fixedBackground;
+  }
+
+  partitionTree(): PartitionTree {
+    return this.inner.partitionTree();
+  }
+
+  bind(sample: Float64Array, where: string): BoundMasker {
+    const bound = this.inner.bind(sample, where);
+    this.counters.images++;
+    const counters = this.counters;
+    return {
+      async fill(masks: Uint8Array, nMasks: number, out: FloatArray, outOffset: number): Promise<void> {
+        const t0 = performance.now();
+        try {
+          await bound.fill(masks, nMasks, out, outOffset);
+        } finally {
+          counters.maskingS += (performance.now() - t0) / 1000;
+        }
+      },
+    };
+  }
+
+  /** The inner masker's description, so that resumable runs fingerprint the real fill. */
+  describe(): string {
+    return this.inner.describe();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

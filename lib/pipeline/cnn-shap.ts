@@ -1,0 +1,463 @@
+/**
+ * SHAP on the CNN2D, the paper's Fig. 3 and 4 (paper-pipeline.md section 4; shap-reference.md A.1, A.2, A.5,
+ * A.6, D.2 and H): class-averaged SHAP maps of correctly classified test spectrograms.
+ *
+ * What `explainCnnClassMaps` does, in the authors' order:
+ * 1. predicts every given test image with the same model function the explainer calls, and picks up to
+ *    `nPerClass` correctly classified images per class (seeded), kept in their test-set order so that the
+ *    normalisation batches mix the classes as the authors' test loader did;
+ * 2. explains them with the Partition explainer and the Telea-inpainting Image masker (shap's
+ *    `max_evals=1000, batch_size=50, outputs=argsort.flip[:1]`), on raw logits by default, as a resumable run
+ *    when `outFile` is given (per-image values, written chunk by chunk, atomically);
+ * 3. maps each image's output rank to its class through the explanation's output indices (rank 0 = the
+ *    class the model predicts on the unmasked, uint8-truncated image), reduces the channels (summed, as
+ *    shap's image plot does; the authors took the mean, a factor 1/3) and applies the authors' normalisation
+ *    (each batch of 32 explained images divided by the batch's largest value), then averages per class.
+ * Per-image values stay available (the Explanation, and per-image maps before and after normalisation) so
+ * that other normalisations can be computed; maps are H x W row-major with row 0 = 0 Hz (freqsHz) and
+ * column j at timesS[j] seconds.
+ *
+ * Images must be the 8-bit spectrogram images on 0..255 (the masker truncates to uint8, shap-reference.md
+ * H.1): images divided by 255 are refused with an explanation rather than explained as garbage.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type * as tf from "@tensorflow/tfjs";
+import { CNN_CLASSES, CNN_IMAGE_SIZE, CNN_INPUT_CHANNELS, CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH } from "../cnn/architecture";
+import { CNN_CLASS_NAMES, getCnnMetadata } from "../cnn/metadata";
+import type { CnnOutput } from "../cnn/model-fn";
+import type { Standardization } from "../cnn/standardize";
+import { writeJsonAtomic } from "../core/atomic";
+import { InputError } from "../core/errors";
+import { silentProgress, type ProgressFn } from "../core/progress";
+import { hashString, Rng } from "../core/rng";
+import { classAveragedMaps } from "../shap/aggregate";
+import type { Explanation } from "../shap/explanation";
+import type { PartitionExplainOptions } from "../shap/partition/partition-explainer";
+import { explainToFile } from "../shap/partition/explain-run";
+import { spectrogramPlan } from "../spectrogram/spectrogram";
+import { DSET_SAMPLES, DSET_SAMPLING_RATE_HZ } from "../waveform/trace";
+import { createCnnShapExplainer, DEFAULT_CNN_SHAP_ARRANGEMENT, type CnnShapWorkers } from "./cnn-shap-explainer";
+import { mapPeaks, type MapPeaks } from "./cnn-shap-peaks";
+
+/** How the per-image maps are normalised before the class average (lib/shap/aggregate.ts). */
+export type CnnShapNormalise = "batch-max" | "batch-abs-max" | "per-image-max" | "none";
+
+/** What the paper reports about its maps (paper-pipeline.md section 4), for comparison. */
+export const PAPER_CNN_SHAP = {
+  maxEvals: 1000,
+  batchSize: 50,
+  output: "logits",
+  normalise: "batch-max",
+  normaliseBatchSize: 32,
+  /** The authors averaged the channels; divide a channel-sum map by 3 to compare values. */
+  channelReduction: "mean",
+  nPerClassApprox: 300,
+  /** Peaks of the authors' saved NRCA maps (row 0 = 0 Hz; their figures mirror the frequency axis). */
+  nrca: {
+    foreshock: { maxValue: 0.233, maxFreqHz: 36, maxTime: "just after the P arrival (5 s)" },
+    aftershock: { maxValue: 0.05, maxFreqHz: 33, maxTimeS: 13 },
+  },
+  /** Bands of the all-stations model's hotspots. */
+  allStations: { foreshockBandHz: [16, 27], aftershockBandHz: [28, 40] },
+} as const;
+
+/** Options of `explainCnnClassMaps`. */
+export interface ExplainCnnClassMapsOptions {
+  /** The CNN2D (buildCnn2d, trained or loaded). */
+  readonly model: tf.LayersModel;
+  /**
+   * Test images, n x 33 x 153 x 3 on 0..255 (NHWC, channel fastest, row 0 = 0 Hz): the 8-bit spectrogram
+   * images. Float arrays are accepted when they hold the same whole numbers.
+   */
+  readonly images: Uint8Array | Uint8ClampedArray | Float32Array | Float64Array;
+  /** True class per image: 0 = foreshock, 1 = aftershock. */
+  readonly trueLabels: ArrayLike<number>;
+  /** trace_name per image. */
+  readonly traceNames: readonly string[];
+  /** receiver_name per image, when known. */
+  readonly stations?: readonly string[];
+  /** Correctly classified images to explain per class (fewer when fewer are correct); the paper had about 300. */
+  readonly nPerClass: number;
+  /** Model evaluations per image (shap's max_evals). @default 1000 */
+  readonly maxEvals?: number;
+  /** Masked images per model call (shap's batch_size; it changes the values, shap-reference.md A.5). @default 50 */
+  readonly batchSize?: number;
+  /** Explain raw logits (the paper) or softmax probabilities. @default "logits" */
+  readonly output?: CnnOutput;
+  /** Seed of the choice of images and of the explainer's tie-break. @default 42 */
+  readonly seed?: number | string;
+  /** Resumable per-image results (explainToFile): parts go to `<outFile>.parts/`, the model fingerprint to `<outFile>.model.json`. */
+  readonly outFile?: string;
+  /** Images per atomic write of a resumable run. @default 16 */
+  readonly batchImages?: number;
+  /** Threads. @default DEFAULT_CNN_SHAP_ARRANGEMENT.workers */
+  readonly workers?: CnnShapWorkers;
+  /** Images explained side by side. @default DEFAULT_CNN_SHAP_ARRANGEMENT.concurrency */
+  readonly concurrency?: number;
+  /** Input standardisation; default: the one stored with the model. */
+  readonly standardization?: Standardization;
+  /** @default "batch-max" (the authors') */
+  readonly normalise?: CnnShapNormalise;
+  /** Explained images per normalisation batch. @default 32 (the authors') */
+  readonly normaliseBatchSize?: number;
+  /** @default "sum" (shap's image plots; the authors' "mean" is 1/3 of it) */
+  readonly channelReduction?: "sum" | "mean";
+  /** Class names by class index. @default CNN_CLASS_NAMES */
+  readonly classNames?: readonly string[];
+  /** Progress: first the predictions (images), then the explanations (model evaluations). */
+  readonly onProgress?: ProgressFn;
+}
+
+/** The class-averaged map of one class, with what went into it. */
+export interface CnnClassMap {
+  readonly classIndex: number;
+  readonly name: string;
+  /** H x W row-major, row 0 = 0 Hz; zeros when no image of the class was averaged. */
+  readonly map: Float64Array;
+  /** Images averaged. */
+  readonly count: number;
+  /** Normalisation batches that contributed a batch mean. */
+  readonly nBatches: number;
+  /** Correctly classified images of the class among the given ones. */
+  readonly nCorrect: number;
+  /** Test images of the class among the given ones. */
+  readonly nImages: number;
+  /** Where the map is largest and smallest; null for an empty class. */
+  readonly peaks: MapPeaks | null;
+}
+
+/** Wall-clock seconds of a call. */
+export interface CnnShapRunTiming {
+  /** Predicting every given image. */
+  readonly predictSeconds: number;
+  /** Explaining (or reading back) the chosen images. */
+  readonly explainSeconds: number;
+  /** Inside model calls while explaining (overlaps maskingSeconds when images are explained side by side). */
+  readonly modelSeconds: number;
+  /** Inside the masker's fills (inpainting) while explaining. */
+  readonly maskingSeconds: number;
+  /** Images explained in this call (the others were read back from outFile). */
+  readonly imagesComputed: number;
+  /** explainSeconds / imagesComputed; null when every image was read back. */
+  readonly perImageSeconds: number | null;
+  /** The whole call. */
+  readonly totalSeconds: number;
+}
+
+/** Result of `explainCnnClassMaps`. */
+export interface CnnClassMapsResult {
+  /** One entry per class (0 = foreshock, 1 = aftershock). */
+  readonly classes: readonly CnnClassMap[];
+  /** Map rows: 33 frequencies, k * 1.5625 Hz (row 0 = 0 Hz). */
+  readonly freqsHz: Float64Array;
+  /** Map columns: 153 segment centres, (32 + 16 j) / 100 s. */
+  readonly timesS: Float64Array;
+  readonly height: number;
+  readonly width: number;
+  /** Given images, correct predictions and accuracy over them. */
+  readonly counts: { readonly nImages: number; readonly nCorrect: number; readonly accuracy: number; readonly nExplained: number };
+  /** The explained images, in explanation order (their test-set order). */
+  readonly images: {
+    /** Position of each explained image in the given images. */
+    readonly index: Int32Array;
+    readonly traceNames: readonly string[];
+    readonly stations: readonly (string | null)[];
+    readonly trueLabels: Uint8Array;
+    /** The explained class (rank 0 of the explanation): the class predicted on the unmasked image. */
+    readonly predicted: Uint8Array;
+    /** Model evaluations per image (f00 and f11 included); -1 for images read back from outFile. */
+    readonly evalCounts: Int32Array;
+  };
+  /** Per-image SHAP values, N x 33 x 153 x 3 x 1 (rank 0 = the explained class). */
+  readonly explanation: Explanation;
+  /** Per-image maps of the explained class, channel-reduced, before normalisation: N x H x W. */
+  readonly imageMaps: Float64Array;
+  /** The same after the normalisation (what the class averages are made of): N x H x W. */
+  readonly normalisedImageMaps: Float64Array;
+  /** The settings of the run. */
+  readonly config: {
+    readonly nPerClass: number;
+    readonly maxEvals: number;
+    readonly batchSize: number;
+    readonly output: CnnOutput;
+    readonly seed: number | string;
+    readonly normalise: CnnShapNormalise;
+    readonly normaliseBatchSize: number;
+    readonly channelReduction: "sum" | "mean";
+    readonly classNames: readonly string[];
+    readonly workers: Required<CnnShapWorkers>;
+    readonly concurrency: number;
+  };
+  readonly timing: CnnShapRunTiming;
+  /** The resumable per-image results file, or null. */
+  readonly outFile: string | null;
+}
+
+const RUN_MODEL_FORMAT = "seismic-xai/cnn-shap-run-model";
+
+/**
+ * Explains correctly classified test images of a CNN2D with the Partition explainer and the Telea-inpainting
+ * Image masker, and averages their maps per class as the paper did (see the file comment). Throws an
+ * InputError for images that are not n x 33 x 153 x 3 whole numbers in 0..255 (naming what is wrong, e.g.
+ * images divided by 255), labels other than 0/1, a wrong number of trace names or stations, nPerClass < 1,
+ * no correctly classified image, or an outFile written with another model.
+ */
+export async function explainCnnClassMaps(options: ExplainCnnClassMapsOptions): Promise<CnnClassMapsResult> {
+  const where = "explainCnnClassMaps";
+  const t0 = performance.now();
+  const { model, images, trueLabels, traceNames } = options;
+  const n = trueLabels?.length;
+  if (!Number.isInteger(n) || n < 1) throw new InputError(where, "trueLabels must hold one class (0 or 1) per image, and there must be at least one image");
+  assertByteImages(images, n, `${where}: images`);
+  for (let i = 0; i < n; i++) {
+    if (trueLabels[i] !== 0 && trueLabels[i] !== 1) throw new InputError(where, `trueLabels[${i}] is ${trueLabels[i]}: labels must be 0 (foreshock) or 1 (aftershock)`);
+  }
+  if (!Array.isArray(traceNames) || traceNames.length !== n) throw new InputError(where, `traceNames must hold one name per image (${n}), got ${traceNames?.length}`);
+  if (options.stations !== undefined && options.stations.length !== n) throw new InputError(where, `stations must hold one station per image (${n}), got ${options.stations.length}`);
+  const nPerClass = options.nPerClass;
+  if (!Number.isInteger(nPerClass) || nPerClass < 1) throw new InputError(where, `nPerClass must be a positive integer (correct images to explain per class), got ${nPerClass}`);
+  const maxEvals = options.maxEvals ?? 1000;
+  const batchSize = options.batchSize ?? 50;
+  if (!Number.isInteger(maxEvals) || maxEvals < 2) throw new InputError(where, `maxEvals must be an integer >= 2, got ${maxEvals}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(where, `batchSize must be a positive integer, got ${batchSize}`);
+  const seed = options.seed ?? 42;
+  const normalise = options.normalise ?? "batch-max";
+  const normaliseBatchSize = options.normaliseBatchSize ?? 32;
+  const channelReduction = options.channelReduction ?? "sum";
+  const classNames = options.classNames ?? CNN_CLASS_NAMES;
+  if (classNames.length !== CNN_CLASSES) throw new InputError(where, `classNames must name the ${CNN_CLASSES} classes, got ${classNames.length}`);
+  const concurrency = options.concurrency ?? DEFAULT_CNN_SHAP_ARRANGEMENT.concurrency;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(where, `concurrency must be a positive integer, got ${concurrency}`);
+  const output = options.output ?? "logits";
+  if (output !== "logits" && output !== "probabilities") throw new InputError(where, `output must be "logits" or "probabilities", got ${JSON.stringify(output)}`);
+  const onProgress = options.onProgress ?? silentProgress;
+  const outFile = options.outFile ? path.resolve(options.outFile) : null;
+  if (outFile) assertRunModel(outFile, model, output, options.standardization);
+
+  const shap = await createCnnShapExplainer(model, { output, standardization: options.standardization, workers: options.workers, outputNames: classNames });
+  try {
+    // 1. Predict every image with the explainer's own model function, in slices (a float copy of a whole real
+    // test set would take gigabytes).
+    const tPredict = performance.now();
+    const outputs = new Float32Array(n * CNN_CLASSES);
+    const slice = 250;
+    const buffer = new Float32Array(Math.min(n, slice) * CNN_IMAGE_SIZE);
+    for (let start = 0; start < n; start += slice) {
+      const b = Math.min(slice, n - start);
+      const batch = buffer.subarray(0, b * CNN_IMAGE_SIZE);
+      for (let i = 0; i < batch.length; i++) batch[i] = images[start * CNN_IMAGE_SIZE + i];
+      outputs.set(await shap.modelFn(batch, b), start * CNN_CLASSES);
+      onProgress(start + b, n, "predicting the test images");
+    }
+    const predictSeconds = (performance.now() - tPredict) / 1000;
+    const predicted = new Uint8Array(n);
+    for (let i = 0; i < n; i++) predicted[i] = outputs[2 * i + 1] > outputs[2 * i] ? 1 : 0;
+
+    // 2. Choose up to nPerClass correct images per class, seeded, and keep them in test-set order.
+    const correctByClass: number[][] = [[], []];
+    for (let i = 0; i < n; i++) if (predicted[i] === trueLabels[i]) correctByClass[trueLabels[i]].push(i);
+    const chosen: number[] = [];
+    correctByClass.forEach((indices, cls) => {
+      const order = new Rng(`${String(seed)}/choose/class ${cls}`).permutation(indices.length);
+      for (let j = 0; j < Math.min(nPerClass, indices.length); j++) chosen.push(indices[order[j]]);
+    });
+    chosen.sort((a, b) => a - b);
+    const nCorrect = correctByClass[0].length + correctByClass[1].length;
+    if (chosen.length === 0) throw new InputError(where, `none of the ${n} images is classified correctly: there is nothing to explain`);
+    const nSel = chosen.length;
+    const samples = new Float32Array(nSel * CNN_IMAGE_SIZE);
+    chosen.forEach((i, j) => {
+      for (let p = 0; p < CNN_IMAGE_SIZE; p++) samples[j * CNN_IMAGE_SIZE + p] = images[i * CNN_IMAGE_SIZE + p];
+    });
+
+    // 3. Explain, top-1 output, resumably when asked.
+    shap.resetTiming();
+    const tExplain = performance.now();
+    const explainOptions: PartitionExplainOptions = { maxEvals, batchSize, outputs: 1, tieBreak: { seed: `${String(seed)}/tie-break` }, concurrency, checkAdditivity: true };
+    const totalEvals = nSel * maxEvals;
+    shap.explainer.runProgress = (first, done) => onProgress(Math.min(totalEvals, first * maxEvals + done), totalEvals, `explaining ${nSel} images`);
+    let explanation: Explanation;
+    if (outFile) {
+      explanation = await explainToFile(shap.explainer, samples, nSel, explainOptions, {
+        outFile,
+        batchImages: options.batchImages ?? 16,
+        onProgress: (done, total, label) => onProgress(done * maxEvals, total * maxEvals, label),
+      });
+    } else {
+      explanation = await shap.explainer.explain(samples, nSel, explainOptions);
+    }
+    const explainSeconds = (performance.now() - tExplain) / 1000;
+    const timing = shap.timing();
+
+    // 4. Rank -> class, and a check that read-back values belong to this model: the explained output of the
+    // unmasked image must be the one predicted above (the same function; only the batch composition differs).
+    const explained = new Uint8Array(nSel);
+    for (let j = 0; j < nSel; j++) {
+      const cls = explanation.outputIndices[j];
+      explained[j] = cls;
+      const expected = outputs[chosen[j] * CNN_CLASSES + cls];
+      const got = explanation.modelOutputs ? explanation.modelOutputs[j] : expected;
+      if (!(Math.abs(got - expected) <= 1e-3 * Math.max(1, Math.abs(expected)))) {
+        throw new InputError(outFile ?? where, `image ${traceNames[chosen[j]]}: the explained output ${got} differs from this model's ${expected}; the results were computed with another model or output (delete the file and its .parts folder)`);
+      }
+    }
+    const trueChosen = Uint8Array.from(chosen, (i) => trueLabels[i]);
+    const aggregate = { trueLabels: trueChosen, predicted: explained, batchSize: normaliseBatchSize, channelReduction, classNames } as const;
+    const averaged = classAveragedMaps(explanation, { ...aggregate, normalise });
+    const raw = normalise === "none" ? averaged : classAveragedMaps(explanation, { ...aggregate, normalise: "none" });
+
+    const plan = spectrogramPlan(DSET_SAMPLES, { fsHz: DSET_SAMPLING_RATE_HZ, nperseg: 64, noverlap: 48 }, where);
+    const freqsHz = plan.freqs();
+    const timesS = plan.times(DSET_SAMPLES);
+    const nPixels = CNN_INPUT_HEIGHT * CNN_INPUT_WIDTH;
+    const classes: CnnClassMap[] = [0, 1].map((cls) => {
+      const found = averaged.classes.find((c) => c.classIndex === cls);
+      const map = found ? found.map : new Float64Array(nPixels);
+      const count = found ? found.count : 0;
+      let nImages = 0;
+      for (let i = 0; i < n; i++) if (trueLabels[i] === cls) nImages++;
+      return {
+        classIndex: cls,
+        name: classNames[cls],
+        map,
+        count,
+        nBatches: found ? found.nBatches : 0,
+        nCorrect: correctByClass[cls].length,
+        nImages,
+        peaks: count > 0 ? mapPeaks(map, freqsHz, timesS) : null,
+      };
+    });
+    const evalCounts = Int32Array.from({ length: nSel }, (_, j) => shap.evalCounts.get(j) ?? -1);
+    const imagesComputed = timing.imagesExplained;
+    return {
+      classes,
+      freqsHz,
+      timesS,
+      height: CNN_INPUT_HEIGHT,
+      width: CNN_INPUT_WIDTH,
+      counts: { nImages: n, nCorrect, accuracy: nCorrect / n, nExplained: nSel },
+      images: {
+        index: Int32Array.from(chosen),
+        traceNames: chosen.map((i) => traceNames[i]),
+        stations: chosen.map((i) => options.stations?.[i] ?? null),
+        trueLabels: trueChosen,
+        predicted: explained,
+        evalCounts,
+      },
+      explanation,
+      imageMaps: raw.sampleMaps,
+      normalisedImageMaps: averaged.sampleMaps,
+      config: {
+        nPerClass,
+        maxEvals,
+        batchSize,
+        output,
+        seed,
+        normalise,
+        normaliseBatchSize,
+        channelReduction,
+        classNames: [...classNames],
+        workers: shap.workers,
+        concurrency,
+      },
+      timing: {
+        predictSeconds,
+        explainSeconds,
+        modelSeconds: timing.modelSeconds,
+        maskingSeconds: timing.maskingSeconds,
+        imagesComputed,
+        perImageSeconds: imagesComputed > 0 ? explainSeconds / imagesComputed : null,
+        totalSeconds: (performance.now() - t0) / 1000,
+      },
+      outFile,
+    };
+  } finally {
+    await shap.close();
+  }
+}
+
+/**
+ * Throws unless `images` holds n images of 33 x 153 x 3 whole numbers in 0..255, with a message that names
+ * the likely mistake (images / 255, a wrong shape).
+ */
+function assertByteImages(images: unknown, n: number, where: string): void {
+  const isBytes = images instanceof Uint8Array || images instanceof Uint8ClampedArray;
+  if (!isBytes && !(images instanceof Float32Array) && !(images instanceof Float64Array)) {
+    throw new InputError(where, `must be a Uint8Array of 8-bit images (or a Float32Array/Float64Array of the same values), got ${Object.prototype.toString.call(images)}`);
+  }
+  const a = images as Uint8Array | Uint8ClampedArray | Float32Array | Float64Array;
+  if (a.length !== n * CNN_IMAGE_SIZE) {
+    const per = a.length / n;
+    const pixels = CNN_INPUT_HEIGHT * CNN_INPUT_WIDTH;
+    let hint = "";
+    if (Number.isInteger(per) && per % pixels === 0) hint = ` (${per / pixels} channel(s) per 33 x 153 image; the CNN2D needs ${CNN_INPUT_CHANNELS})`;
+    else if (Number.isInteger(per)) hint = ` (${per} values per image)`;
+    throw new InputError(
+      where,
+      `expected ${n} images (one per trueLabels entry) of ${CNN_INPUT_HEIGHT} x ${CNN_INPUT_WIDTH} x ${CNN_INPUT_CHANNELS} = ${n * CNN_IMAGE_SIZE} values, got ${a.length}${hint}`,
+    );
+  }
+  if (isBytes) return;
+  let max = -Infinity;
+  let firstFraction = -1;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (!Number.isFinite(v) || v < 0 || v > 255) {
+      throw new InputError(where, `value ${v} in image ${Math.floor(i / CNN_IMAGE_SIZE)} is outside 0..255: pass the 8-bit spectrogram images (0..255)`);
+    }
+    if (v > max) max = v;
+    if (firstFraction < 0 && v !== Math.floor(v)) firstFraction = i;
+  }
+  if (firstFraction < 0) return;
+  if (max <= 1) {
+    throw new InputError(
+      where,
+      "every value lies in [0, 1]: these look like the images divided by 255. Pass the 8-bit images on the 0..255 scale: the inpainting masker truncates to uint8 " +
+        "(every kept pixel would become 0 while the all-hidden image keeps the mean colour, so shap would explain garbage), and the model function divides by 255 and standardises inside",
+    );
+  }
+  throw new InputError(
+    where,
+    `value ${a[firstFraction]} in image ${Math.floor(firstFraction / CNN_IMAGE_SIZE)} is not a whole number: the masker truncates to uint8 (as shap does), so pass the 8-bit spectrogram images`,
+  );
+}
+
+/**
+ * Guards a resumable run against a model change, which explainToFile cannot see: `<outFile>.model.json` holds
+ * a fingerprint of the weights, the output kind and the standardisation; it is written on the first call and
+ * must match on every later one.
+ */
+function assertRunModel(outFile: string, model: tf.LayersModel, output: CnnOutput, standardization: Standardization | undefined): void {
+  const file = `${outFile}.model.json`;
+  const std = standardization ?? getCnnMetadata(model)?.standardization ?? null;
+  const fingerprint = { format: RUN_MODEL_FORMAT, weights: weightsFingerprint(model), output, standardization: std };
+  if (fs.existsSync(file)) {
+    let previous: unknown;
+    try {
+      previous = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+      throw new InputError(file, `cannot be read (${e instanceof Error ? e.message : String(e)}); delete it together with ${path.basename(outFile)} and its .parts folder`);
+    }
+    if (JSON.stringify(previous) !== JSON.stringify(fingerprint)) {
+      throw new InputError(outFile, `was started with another model, output or standardisation (see ${path.basename(file)}): delete it, its .parts folder and ${path.basename(file)}, or choose another outFile`);
+    }
+    return;
+  }
+  if (fs.existsSync(outFile) || fs.existsSync(`${outFile}.parts`)) {
+    throw new InputError(outFile, `holds results of unknown provenance (no ${path.basename(file)} beside it): delete it and its .parts folder, or choose another outFile`);
+  }
+  writeJsonAtomic(file, fingerprint);
+}
+
+/** FNV-1a over the weights' float32 values (names and shapes included), as hex. */
+function weightsFingerprint(model: tf.LayersModel): string {
+  let h = 0x811c9dc5;
+  for (const w of model.weights) {
+    h = Math.imul(h ^ hashString(`${w.originalName}:${w.shape.join("x")}`), 0x01000193);
+    const values = w.read().dataSync() as Float32Array;
+    const words = new Uint32Array(values.buffer, values.byteOffset, values.length);
+    for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
+  }
+  return (h >>> 0).toString(16);
+}

@@ -1,0 +1,47 @@
+/**
+ * `npm run reproduce`: the whole study on the embedded default data set (or on the real D-set when
+ * SEISMIC_XAI_DSET points at the download), through the notebooks, as a user would run them: generates the
+ * data set if absent, executes notebooks/01-… to 09-… in order with the tslab kernel (outputs saved into the
+ * notebooks, figures into figures/), and ends with results/summary.md, every metric next to the paper's.
+ * Expensive steps (images, features, models, SHAP runs) are cached under data/cache, so a second run reuses
+ * them; an interrupted run resumes.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { generateNorciaDataset } from "../lib/data/generator";
+import { consoleProgress } from "../lib/core/progress";
+import { defaultDSetDir, resultsDir } from "../lib/core/paths";
+import { runNotebook } from "./run-notebooks";
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  if (process.env.QUICK && process.env.QUICK !== "0") {
+    // the notebooks generate the tiny data set themselves
+    console.error("reproduce: QUICK is set, so the notebooks run their quick (CI) configuration on the tiny data set");
+  } else if (process.env.SEISMIC_XAI_DSET) {
+    console.error(`reproduce: using the D-set in ${process.env.SEISMIC_XAI_DSET}`);
+  } else {
+    const report = await generateNorciaDataset({ outDir: defaultDSetDir(), seed: 42, scale: "default", progress: consoleProgress("generating the default data set") });
+    console.error(`reproduce: default data set ${report.reused ? "already in place" : "generated"} in ${report.outDir} (${report.nTraces} traces)`);
+  }
+  const dir = path.join(__dirname, "..", "notebooks");
+  const notebooks = fs.readdirSync(dir).filter((f) => /^\d\d-[a-z0-9-]+\.ipynb$/.test(f)).sort();
+  for (const [i, f] of notebooks.entries()) {
+    console.error(`\n[${i + 1}/${notebooks.length}] ${f} (${((Date.now() - t0) / 60000).toFixed(1)} min so far)`);
+    const failure = await runNotebook(path.join(dir, f), 3600);
+    if (failure) {
+      console.error(`reproduce: stopped at ${failure}`);
+      process.exit(1);
+    }
+  }
+  const quick = !!process.env.QUICK && process.env.QUICK !== "0";
+  const summary = path.join(resultsDir(), quick ? "quick" : "", "summary.md");
+  if (!fs.existsSync(summary)) throw new Error(`reproduce: the notebooks ran but ${summary} was not written`);
+  console.error(`\nreproduce: done in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+  console.error(`  results: ${summary} (and results/*.json)\n  figures: figures/*.svg, figures/*.png\n  notebooks with their outputs: notebooks/*.ipynb`);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
