@@ -44,3 +44,5 @@ export * from "./pipeline/cnn-shap-explainer";
 export * from "./pipeline/cnn-shap-peaks";
 export * from "./pipeline/cnn-shap-results";
 export * from "./pipeline/summary";
+export * from "./pipeline/cnn-evaluation";
+export { trainCnnExperimentsInWorkers, canTrainInWorkers } from "./pipeline/cnn-parallel-training";

@@ -169,64 +169,9 @@ interface ModelMarker {
  */
 export async function trainCnnExperiment(options: CnnExperimentOptions): Promise<CnnExperiment> {
   const start = performance.now();
-  const { name, imageCacheDir } = options;
-  if (typeof name !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(name)) {
-    throw new InputError("trainCnnExperiment", `name must be lower-case letters, digits and dashes (it names files), got ${JSON.stringify(name)}`);
-  }
-  const where = `trainCnnExperiment "${name}"`;
   const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
-  const seed = options.seed ?? 42;
-  const epochs = options.epochs ?? 10;
-  const batchSize = options.batchSize ?? 32;
-  const maxTrainImages = options.maxTrainImages ?? null;
-  if (options.split !== "random" && options.split !== "grouped-by-event") {
-    throw new InputError(where, `split must be "random" or "grouped-by-event", got ${JSON.stringify(options.split)}`);
-  }
-  if (!Number.isSafeInteger(seed)) throw new InputError(where, `seed must be an integer, got ${seed}`);
-  if (!Number.isInteger(epochs) || epochs < 1) throw new InputError(where, `epochs must be a positive integer, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(where, `batchSize must be a positive integer, got ${batchSize}`);
-  if (maxTrainImages !== null && (!Number.isInteger(maxTrainImages) || maxTrainImages < 2)) {
-    throw new InputError(where, `maxTrainImages must be an integer >= 2 (one image per class at least), got ${maxTrainImages}`);
-  }
-
-  const labelled = (e: ImageCacheEntry) => e.label === 0 || e.label === 1;
-  const available = stationsWithLabels(options.images ? options.images.entries : readImageCacheManifest(imageCacheDir).entries);
-  const stations = resolveStations(options.stations ?? "all", available, imageCacheDir, where);
-  const wanted = new Set(stations);
-  const images = options.images ?? loadImageSet(imageCacheDir, (e) => labelled(e) && wanted.has(e.station));
-  const rows: number[] = [];
-  images.entries.forEach((e, i) => {
-    if (labelled(e) && wanted.has(e.station)) rows.push(i);
-  });
-  const chosen = rows.map((i) => images.entries[i]);
-  const nEvents = new Set(chosen.map((e) => e.source_id)).size;
-
-  const config: CnnExperimentConfig = {
-    name,
-    stations,
-    split: options.split,
-    fractions: CNN_SPLIT_FRACTIONS,
-    seed,
-    epochs,
-    batchSize,
-    learningRate: LEARNING_RATE,
-    maxTrainImages,
-    imageCacheDir: path.resolve(imageCacheDir),
-  };
-  const split = splitRows(chosen, config, where);
-  const toSet = (local: Int32Array) => Int32Array.from(local, (k) => rows[k]);
-  const nTrainAvailable = split.train.length;
-  const trainIndex = toSet(capTraining(split.train, maxTrainImages, seed));
-  const valIndex = toSet(split.val);
-  const testIndex = toSet(split.test);
-  const train = takeImageSubset(images, trainIndex, `${where}: training split`);
-  assertBothClasses(train, stations, where);
-  const val = takeImageSubset(images, valIndex, `${where}: validation split`);
-  const test = takeImageSubset(images, testIndex, `${where}: test split`);
-
-  const key = experimentKey(config, train, val);
-  const experimentDir = path.join(options.cacheDir ?? defaultCacheRoot("cnn"), `${name}-${key}`);
-  const modelDir = path.join(experimentDir, "model");
+  const { name, where, config, images, nEvents, nTrainAvailable, trainIndex, valIndex, testIndex, train, val, test, key, experimentDir, modelDir } = prepareExperiment(options);
+  const { stations, seed, epochs, batchSize } = config;
   const backend = await ensureBackend();
   let model: tf.LayersModel | null = null;
   try {
@@ -314,6 +259,79 @@ export async function trainCnnExperiment(options: CnnExperimentOptions): Promise
     model?.dispose();
     throw e;
   }
+}
+
+/**
+ * Whether `trainCnnExperiment(options)` would find a finished model in its cache (and so train nothing).
+ * Runs the same checks, split and key computation, which take well under a second.
+ *
+ * @throws InputError as trainCnnExperiment does for bad options
+ */
+export function isCnnExperimentCached(options: CnnExperimentOptions): boolean {
+  const { experimentDir, key } = prepareExperiment(options);
+  return readMarker(experimentDir, key) !== null;
+}
+
+/** Everything trainCnnExperiment settles before touching tf.js: checked settings, split, images, cache key. */
+function prepareExperiment(options: CnnExperimentOptions) {
+  const { name, imageCacheDir } = options;
+  if (typeof name !== "string" || !/^[a-z0-9][a-z0-9-]*$/.test(name)) {
+    throw new InputError("trainCnnExperiment", `name must be lower-case letters, digits and dashes (it names files), got ${JSON.stringify(name)}`);
+  }
+  const where = `trainCnnExperiment "${name}"`;
+  const seed = options.seed ?? 42;
+  const epochs = options.epochs ?? 10;
+  const batchSize = options.batchSize ?? 32;
+  const maxTrainImages = options.maxTrainImages ?? null;
+  if (options.split !== "random" && options.split !== "grouped-by-event") {
+    throw new InputError(where, `split must be "random" or "grouped-by-event", got ${JSON.stringify(options.split)}`);
+  }
+  if (!Number.isSafeInteger(seed)) throw new InputError(where, `seed must be an integer, got ${seed}`);
+  if (!Number.isInteger(epochs) || epochs < 1) throw new InputError(where, `epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(where, `batchSize must be a positive integer, got ${batchSize}`);
+  if (maxTrainImages !== null && (!Number.isInteger(maxTrainImages) || maxTrainImages < 2)) {
+    throw new InputError(where, `maxTrainImages must be an integer >= 2 (one image per class at least), got ${maxTrainImages}`);
+  }
+
+  const labelled = (e: ImageCacheEntry) => e.label === 0 || e.label === 1;
+  const available = stationsWithLabels(options.images ? options.images.entries : readImageCacheManifest(imageCacheDir).entries);
+  const stations = resolveStations(options.stations ?? "all", available, imageCacheDir, where);
+  const wanted = new Set(stations);
+  const images = options.images ?? loadImageSet(imageCacheDir, (e) => labelled(e) && wanted.has(e.station));
+  const rows: number[] = [];
+  images.entries.forEach((e, i) => {
+    if (labelled(e) && wanted.has(e.station)) rows.push(i);
+  });
+  const chosen = rows.map((i) => images.entries[i]);
+  const nEvents = new Set(chosen.map((e) => e.source_id)).size;
+
+  const config: CnnExperimentConfig = {
+    name,
+    stations,
+    split: options.split,
+    fractions: CNN_SPLIT_FRACTIONS,
+    seed,
+    epochs,
+    batchSize,
+    learningRate: LEARNING_RATE,
+    maxTrainImages,
+    imageCacheDir: path.resolve(imageCacheDir),
+  };
+  const split = splitRows(chosen, config, where);
+  const toSet = (local: Int32Array) => Int32Array.from(local, (k) => rows[k]);
+  const nTrainAvailable = split.train.length;
+  const trainIndex = toSet(capTraining(split.train, maxTrainImages, seed));
+  const valIndex = toSet(split.val);
+  const testIndex = toSet(split.test);
+  const train = takeImageSubset(images, trainIndex, `${where}: training split`);
+  assertBothClasses(train, stations, where);
+  const val = takeImageSubset(images, valIndex, `${where}: validation split`);
+  const test = takeImageSubset(images, testIndex, `${where}: test split`);
+
+  const key = experimentKey(config, train, val);
+  const experimentDir = path.join(options.cacheDir ?? defaultCacheRoot("cnn"), `${name}-${key}`);
+  const modelDir = path.join(experimentDir, "model");
+  return { name, where, config, images, nEvents, nTrainAvailable, trainIndex, valIndex, testIndex, train, val, test, key, experimentDir, modelDir };
 }
 
 /** Stations with at least one foreshock or aftershock among `entries`, sorted. */

@@ -32,7 +32,7 @@ import type { ProgressFn } from "../core/progress";
 import { defaultWorkerCount } from "../core/worker";
 import { loadImageSet, type ImageSet } from "../spectrogram/image-cache";
 import { evaluateCnnOnSubset } from "./cnn-evaluation";
-import { CNN_SPLIT_FRACTIONS, trainCnnExperiment, type CnnExperiment, type CnnSplit } from "./cnn-experiment";
+import { CNN_SPLIT_FRACTIONS, isCnnExperimentCached, trainCnnExperiment, type CnnExperiment, type CnnSplit } from "./cnn-experiment";
 import { takeImageSubset } from "./cnn-image-subset";
 import { canTrainInWorkers, trainCnnExperimentsInWorkers, type CnnTrainingPlan, type CnnTrainingRun } from "./cnn-parallel-training";
 import { writeResultJson } from "./results";
@@ -172,9 +172,9 @@ export interface CnnExperimentsResult {
 /**
  * Runs experiments (a) to (e) of the file comment, writing each result file atomically (`writeResultJson`)
  * as soon as it is known, then the summary `cnn-experiments.json`. The image cache is decoded once and
- * shared. With `workers` > 0 every model is first trained on worker threads, longest first
- * (`trainCnnExperimentsInWorkers`), so both cores train; the experiments then take their models from the
- * cache. Trained models stay under `cacheDir` and are reused by later runs.
+ * shared. With `workers` > 0 the models not yet in the cache are first trained on worker threads, longest
+ * first (`trainCnnExperimentsInWorkers`), so every core trains; the experiments then take their models from
+ * the cache. Trained models stay under `cacheDir` and are reused by later runs.
  *
  * @throws InputError when the cache lacks NRCA's foreshocks or aftershocks, holds a single station while (d)
  *   is asked for, or for the errors of `trainCnnExperiment`
@@ -235,20 +235,21 @@ export async function runCnnExperiments(options: CnnExperimentsOptions): Promise
   const groupedPlan = config.groupedByEvent ? paperPlan("all-stations-grouped-by-event", "all", "grouped-by-event") : null;
   const plans = [nrcaPlan, allPlan, ...foldPlans.values(), ...(groupedPlan ? [groupedPlan] : [])];
 
+  // Parallel phase: the models not yet in the cache are trained on worker threads, the longest first.
+  const toTrain = config.workers > 0 ? plans.filter((p) => !isCnnExperimentCached({ ...p, images })) : [];
   const nSteps = 3 + foldPlans.size + (groupedPlan ? 1 : 0);
-  const nProgress = nSteps + (config.workers > 0 ? plans.length : 0);
+  const nProgress = nSteps + toTrain.length;
   let progressDone = 0;
   const step = (label: string) => options.onProgress?.(++progressDone, nProgress, label);
-
-  // Parallel phase: train every model on worker threads, the longest trainings first.
   const workerRuns = new Map<string, CnnTrainingRun>();
-  if (config.workers > 0) {
-    const order = plans.slice().sort((a, b) => trainingCost(b, images) - trainingCost(a, images));
-    if (log) log(`training ${plans.length} CNN2D models on ${Math.min(config.workers, plans.length)} worker threads (longest first: ${order.map((p) => p.name).join(", ")})`);
+  if (toTrain.length > 0) {
+    const order = toTrain.slice().sort((a, b) => trainingCost(b, images) - trainingCost(a, images));
+    const nWorkers = Math.min(config.workers, order.length);
+    if (log) log(`training ${order.length} CNN2D model(s) on ${nWorkers} worker thread(s), longest first: ${order.map((p) => p.name).join(", ")}`);
     const runs = await trainCnnExperimentsInWorkers(order, images, {
-      workers: config.workers,
+      workers: nWorkers,
       onRun: (_done, _total, run) => {
-        if (log) log(`${run.name}: ${run.fromCache ? "found in the cache" : `trained in ${run.trainSeconds.toFixed(0)} s${run.resumedFromEpoch > 0 ? ` (resumed after epoch ${run.resumedFromEpoch})` : ""}`}, test accuracy ${run.testAccuracy.toFixed(4)}`);
+        if (log) log(`${run.name}: trained in ${run.trainSeconds.toFixed(0)} s${run.resumedFromEpoch > 0 ? ` (resumed after epoch ${run.resumedFromEpoch})` : ""}, test accuracy ${run.testAccuracy.toFixed(4)}`);
         step(`trained ${run.name}`);
       },
     });

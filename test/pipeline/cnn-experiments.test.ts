@@ -135,6 +135,11 @@ test("runCnnExperiments writes the paper's experiments and leave-one-station-out
     first.table.map((r) => [r.experiment, r.accuracy, r.precision, r.recall, r.f1]),
   );
   assert.deepEqual(second.nrcaOnAllStations.predictions.logits, first.nrcaOnAllStations.predictions.logits);
+  // With workers allowed, nothing is sent to them when every model is cached.
+  const steps: string[] = [];
+  const third = await runCnnExperiments({ ...options, workers: 2, onProgress: (done, total, label) => steps.push(`${done}/${total} ${label}`) });
+  assert.equal(steps.length, 7, steps.join("\n"));
+  assert.ok(third.table.every((r) => r.fromCache));
 
   // Training in this thread gives the models the workers gave.
   const here = await runCnnExperiments({ ...options, workers: 0, cacheDir: path.join(root, "models-here"), resultsDir: path.join(root, "results-here"), leaveOneOut: false, groupedByEvent: false });
