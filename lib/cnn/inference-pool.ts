@@ -3,19 +3,20 @@
  * backend runs one thread under Node (spec/tfjs-training.md, "Threads"), so each worker gets its own wasm
  * backend and its own copy of the model, and the main thread hands out chunks of each batch.
  *
- * Workers run our TypeScript: a small CommonJS bootstrap registers tsx's require hook when the thread has
- * none (plain `node`, tslab) and then loads inference-worker.ts, so the pool works under `node --import
- * tsx`, the tsx CLI and tslab alike.
+ * Workers run inference-worker (lib/core/worker's startModuleWorker loads it through tsx's require hook when
+ * the library runs as TypeScript), so the pool works under `node --import tsx`, the tsx CLI and tslab alike.
  */
 import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { InputError } from "../core/errors";
+import { startModuleWorker } from "../core/worker";
 import type { ModelFn } from "../shap/explainer";
 import { CNN_CLASSES, CNN_IMAGE_SIZE } from "./architecture";
 import type { BackendName } from "./backend";
 import { INFERENCE_WORKER_KIND, type InferenceReply, type InferenceRequest, type InferenceWorkerData } from "./inference-worker";
+import { captureModelArtifacts } from "./io";
 import { standardizationOf } from "./metadata";
 import type { CnnOutput } from "./model-fn";
 import { classifyLogits } from "./predict";
@@ -47,12 +48,6 @@ interface Slot {
   worker: Worker;
   busy: Job | null;
 }
-
-const BOOTSTRAP = `
-const { workerData } = require("node:worker_threads");
-if (require.extensions[".ts"] === undefined) require(workerData.tsxCjs);
-require(workerData.entry);
-`;
 
 /** A pool of worker threads running the CNN2D; `modelFn` is a SHAP ModelFn over all of them. */
 export class InferencePool {
@@ -92,31 +87,20 @@ export class InferencePool {
     const standardization = options.standardization ?? standardizationOf(model, "InferencePool");
     assertStandardization(standardization, "InferencePool: standardization");
 
-    let artifacts: tf.io.ModelArtifacts | null = null;
-    await model.save(
-      tf.io.withSaveHandler(async (a) => {
-        artifacts = a;
-        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(a) };
-      }),
-    );
-    const a = artifacts as tf.io.ModelArtifacts | null;
-    if (a === null || a.weightData === undefined || a.weightSpecs === undefined) throw new Error("InferencePool: tf.js produced no weights");
-    const weightData = tf.io.CompositeArrayBuffer.join(a.weightData);
-    const data: InferenceWorkerData & { entry: string; tsxCjs: string } = {
+    const { artifacts: a, weightSpecs, weightData } = await captureModelArtifacts(model, "InferencePool");
+    const data: InferenceWorkerData = {
       kind: INFERENCE_WORKER_KIND,
       backend: options.backend ?? "wasm",
       modelTopology: a.modelTopology as {},
-      weightSpecs: a.weightSpecs,
+      weightSpecs,
       weightData,
       standardization,
       batchSize: maxChunk,
-      entry: path.join(__dirname, "inference-worker.ts"),
-      tsxCjs: require.resolve("tsx/cjs"),
     };
     const slots: Slot[] = [];
     const ready: Promise<string>[] = [];
     for (let i = 0; i < nWorkers; i++) {
-      const worker = new Worker(BOOTSTRAP, { eval: true, workerData: data });
+      const worker = startModuleWorker(path.join(__dirname, "inference-worker"), { workerData: data });
       slots.push({ worker, busy: null });
       ready.push(
         new Promise<string>((resolve, reject) => {

@@ -23,11 +23,19 @@ export interface SavedCnn {
   weightBytes: number;
 }
 
+/** A model's topology, weight specs and weights in one buffer, as tf.js' save handlers receive them. */
+export interface CapturedArtifacts {
+  readonly artifacts: tf.io.ModelArtifacts;
+  readonly weightSpecs: tf.io.WeightsManifestEntry[];
+  readonly weightData: ArrayBuffer;
+}
+
 /**
- * Saves `model` (weights, topology and userDefinedMetadata, which holds the input standardisation) into
- * folder `dir` as model.json + weights.<hash>.bin (see the file comment).
+ * Captures `model`'s artifacts in memory through a save handler (tf.js' file:// handler needs tfjs-node), for
+ * writing them (saveCnn) or handing the weights to worker threads (InferencePool). `where` names the caller in
+ * the error when tf.js produces no weights.
  */
-export async function saveCnn(model: tf.LayersModel, dir: string): Promise<SavedCnn> {
+export async function captureModelArtifacts(model: tf.LayersModel, where: string): Promise<CapturedArtifacts> {
   let artifacts: tf.io.ModelArtifacts | null = null;
   await model.save(
     tf.io.withSaveHandler(async (a) => {
@@ -36,8 +44,17 @@ export async function saveCnn(model: tf.LayersModel, dir: string): Promise<Saved
     }),
   );
   const a = artifacts as tf.io.ModelArtifacts | null;
-  if (a === null || a.weightData === undefined || a.weightSpecs === undefined) throw new Error("saveCnn: tf.js produced no weights");
-  const bytes = new Uint8Array(tf.io.CompositeArrayBuffer.join(a.weightData));
+  if (a === null || a.weightData === undefined || a.weightSpecs === undefined) throw new Error(`${where}: tf.js produced no weights`);
+  return { artifacts: a, weightSpecs: a.weightSpecs, weightData: tf.io.CompositeArrayBuffer.join(a.weightData) };
+}
+
+/**
+ * Saves `model` (weights, topology and userDefinedMetadata, which holds the input standardisation) into
+ * folder `dir` as model.json + weights.<hash>.bin (see the file comment).
+ */
+export async function saveCnn(model: tf.LayersModel, dir: string): Promise<SavedCnn> {
+  const { artifacts: a, weightSpecs, weightData } = await captureModelArtifacts(model, "saveCnn");
+  const bytes = new Uint8Array(weightData);
   const weightsName = `weights.${createHash("sha256").update(bytes).digest("hex").slice(0, 16)}.bin`;
   const weightsPath = path.join(dir, weightsName);
   writeFileAtomic(weightsPath, bytes);
@@ -47,7 +64,7 @@ export async function saveCnn(model: tf.LayersModel, dir: string): Promise<Saved
     format: a.format,
     generatedBy: a.generatedBy,
     convertedBy: a.convertedBy ?? null,
-    weightsManifest: [{ paths: [weightsName], weights: a.weightSpecs }],
+    weightsManifest: [{ paths: [weightsName], weights: weightSpecs }],
   };
   if (a.trainingConfig != null) modelJson.trainingConfig = a.trainingConfig;
   if (a.userDefinedMetadata != null) modelJson.userDefinedMetadata = a.userDefinedMetadata;
