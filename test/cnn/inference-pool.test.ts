@@ -1,21 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { buildCnn2d, CNN_IMAGE_SIZE } from "../../lib/cnn/architecture";
+import { CNN_IMAGE_SIZE } from "../../lib/cnn/architecture";
 import { InferencePool } from "../../lib/cnn/inference-pool";
-import { setCnnMetadata } from "../../lib/cnn/metadata";
 import { predictCnn } from "../../lib/cnn/predict";
 import { randomFloats, relativeError, useBackend } from "./compare";
+import { standardizedCnn } from "./synthetic";
 
-const standardization = { mean: [0.4, 0.5, 0.45], std: [0.2, 0.25, 0.22] };
 const n = 7;
 const batch = randomFloats(n * CNN_IMAGE_SIZE, 12, 0, 255);
 
-function model(): tf.LayersModel {
-  const m = buildCnn2d({ seed: 4 });
-  setCnnMetadata(m, { standardization });
-  return m;
-}
+const model = (): tf.LayersModel => standardizedCnn(4);
 
 test("InferencePool with two workers gives the in-process results", async () => {
   await useBackend("wasm");

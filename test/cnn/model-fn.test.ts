@@ -2,22 +2,17 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { buildCnn2d, CNN_IMAGE_SIZE } from "../../lib/cnn/architecture";
-import { setCnnMetadata } from "../../lib/cnn/metadata";
 import { cnnModelFn } from "../../lib/cnn/model-fn";
 import { predictCnn } from "../../lib/cnn/predict";
 import { InputError } from "../../lib/core/errors";
 import { randomFloats, relativeError, useBackend } from "./compare";
+import { standardizedCnn } from "./synthetic";
 
-const standardization = { mean: [0.4, 0.5, 0.45], std: [0.2, 0.25, 0.22] };
 const n = 7;
 // Masked images as the SHAP masker makes them: float32 on 0..255.
 const batch = randomFloats(n * CNN_IMAGE_SIZE, 12, 0, 255);
 
-function model(): tf.LayersModel {
-  const m = buildCnn2d({ seed: 4 });
-  setCnnMetadata(m, { standardization });
-  return m;
-}
+const model = (): tf.LayersModel => standardizedCnn(4);
 
 test("cnnModelFn returns the logits of predictCnn, batched, without leaking tensors", async () => {
   await useBackend("wasm");

@@ -3,7 +3,9 @@
  * rows (frequencies), class 0 in the low rows, over seeded noise, like foreshock and aftershock spectra
  * differing in frequency content.
  */
-import { CNN_IMAGE_SIZE } from "../../lib/cnn/architecture";
+import type * as tf from "@tensorflow/tfjs";
+import { buildCnn2d, CNN_IMAGE_SIZE } from "../../lib/cnn/architecture";
+import { setCnnMetadata } from "../../lib/cnn/metadata";
 import { Rng } from "../../lib/core/rng";
 
 export function syntheticImages(n: number, seed: number): { images: Uint8Array; labels: Uint8Array; n: number } {
@@ -24,4 +26,14 @@ export function syntheticImages(n: number, seed: number): { images: Uint8Array; 
     }
   }
   return { images, labels, n };
+}
+
+/** The standardisation stored with `standardizedCnn` models. */
+export const TEST_STANDARDIZATION = { mean: [0.4, 0.5, 0.45], std: [0.2, 0.25, 0.22] };
+
+/** A seeded, untrained CNN2D carrying TEST_STANDARDIZATION in its metadata, as trainCnn leaves it. */
+export function standardizedCnn(seed = 4): tf.LayersModel {
+  const m = buildCnn2d({ seed });
+  setCnnMetadata(m, { standardization: TEST_STANDARDIZATION });
+  return m;
 }
