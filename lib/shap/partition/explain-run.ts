@@ -3,7 +3,9 @@
  * results are written chunk by chunk and a restarted run continues where the last one stopped.
  *
  * Files: each finished chunk of images goes atomically (lib/core/atomic) to `<outFile>.parts/part-<start>-<end>.json`;
- * when every image is done the whole Explanation goes atomically to `outFile` and the parts are removed.
+ * when every image is done the whole Explanation goes atomically to `outFile` and the parts are removed. Arrays
+ * are stored exactly, DEFLATE-compressed (Explanation.toJSON's "deflate": about 24 kB per 33×153×3 image at
+ * 1000 evaluations instead of 325 kB as plain base64).
  * Every file records a fingerprint of the run (explain options, explainer settings, sample shape, count and a
  * hash of the image bytes); files with another fingerprint are refused rather than mixed in. A resumed run
  * gives the same values as an uninterrupted one: each image is explained independently, and seeded
@@ -106,13 +108,13 @@ export async function explainToFile(
     const chunk = images.subarray(pos * sampleLength, end * sampleLength) as FloatArray;
     const expl = await explainer.explain(chunk, end - pos, { ...options, sampleIndexOffset: (options.sampleIndexOffset ?? 0) + pos });
     const file = path.join(partsDir, `part-${pos}-${end}.json`);
-    writeJsonAtomic(file, { format: RUN_FORMAT, fingerprint, start: pos, end, explanation: expl.toJSON() } satisfies RunFile);
+    writeJsonAtomic(file, { format: RUN_FORMAT, fingerprint, start: pos, end, explanation: expl.toJSON({ encoding: "deflate" }) } satisfies RunFile);
     pieces.push(expl);
     pos = end;
     run.onProgress?.(pos, n, `images 0..${pos - 1} written`);
   }
   const all = Explanation.concat(pieces);
-  writeJsonAtomic(outFile, { format: RUN_FORMAT, fingerprint, start: 0, end: n, explanation: all.toJSON() } satisfies RunFile);
+  writeJsonAtomic(outFile, { format: RUN_FORMAT, fingerprint, start: 0, end: n, explanation: all.toJSON({ encoding: "deflate" }) } satisfies RunFile);
   if (!run.keepParts) fs.rmSync(partsDir, { recursive: true, force: true });
   return all;
 }

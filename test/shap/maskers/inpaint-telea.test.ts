@@ -1,11 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { InputError } from "../../../lib/core/errors";
-import { sharedDir } from "../../../lib/core/paths";
+import { repoRoot, sharedDir } from "../../../lib/core/paths";
 import { Rng } from "../../../lib/core/rng";
 import { inpaintTelea } from "../../../lib/shap/maskers/inpaint-telea";
+import { inpaintTeleaFloat32 } from "./telea-float32-oracle";
 
 interface TeleaCase {
   name: string;
@@ -202,6 +204,62 @@ test("a spectrogram-sized 33×153×3 case keeps its regression fingerprint", () 
   assert.equal(fnv1a(got), "5954dc86");
 });
 
+/** A smooth, spectrogram-like image with noise: large regions of similar values, as the masker sees. */
+function smoothImage(rng: Rng, height: number, width: number, channels: number): Uint8Array {
+  const img = new Uint8Array(height * width * channels);
+  const fr = 2 + rng.uniform(0, 6);
+  const tr = 5 + rng.uniform(0, 20);
+  for (let f = 0; f < height; f++) {
+    for (let s = 0; s < width; s++) {
+      for (let c = 0; c < channels; c++) {
+        const smooth = 120 + 90 * Math.sin((f + 2 * c) / fr) * Math.cos(s / tr);
+        img[(f * width + s) * channels + c] = Math.max(0, Math.min(255, Math.round(smooth + 8 * rng.normal())));
+      }
+    }
+  }
+  return img;
+}
+
+test("equals the float32-emulating TypeScript oracle byte for byte on 240 random images, masks and radii", () => {
+  const rng = new Rng("telea-vs-oracle");
+  let compared = 0;
+  for (let n = 0; n < 240; n++) {
+    const big = n % 8 === 0;
+    const height = big ? 33 : 2 + rng.int(30);
+    const width = big ? 153 : 2 + rng.int(50);
+    const channels = rng.random() < 0.5 ? 1 : 3;
+    const radius = [1, 2, 3, 3, 3, 4, 5, 7][rng.int(8)];
+    const kind = n % 5;
+    const img = kind === 4 ? new Uint8Array(height * width * channels).fill(rng.int(256)) : kind % 2 === 0 ? randomImage(rng, height * width * channels) : smoothImage(rng, height, width, channels);
+    const mask = new Uint8Array(height * width);
+    const style = rng.int(4);
+    if (style === 3) {
+      // scattered pixels, border ones included
+      const count = 1 + rng.int(Math.max(1, (height * width) >> 3));
+      for (let k = 0; k < count; k++) mask[rng.int(height * width)] = 1;
+    } else {
+      // 1 to 4 rectangles (the partition masker's blocks), often touching the border
+      for (let k = 1 + rng.int(4); k > 0; k--) {
+        const r0 = rng.int(height), c0 = rng.int(width);
+        const r1 = Math.min(height, r0 + 1 + rng.int(height)), c1 = Math.min(width, c0 + 1 + rng.int(width));
+        for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) mask[r * width + c] = 1;
+      }
+      // everything but the rectangles
+      if (style === 2) for (let p = 0; p < mask.length; p++) mask[p] ^= 1;
+    }
+    if (mask.every((v) => v === 1)) mask[rng.int(mask.length)] = 0;
+    const expected = inpaintTeleaFloat32(img, height, width, channels, mask, radius);
+    const got = inpaintTelea(img, height, width, channels, mask, radius);
+    if (!Buffer.from(got).equals(Buffer.from(expected))) {
+      let first = 0;
+      while (got[first] === expected[first]) first++;
+      assert.fail(`case ${n} (${height}×${width}×${channels}, radius ${radius}, mask style ${style}): first difference at value ${first}, ${got[first]} vs the oracle's ${expected[first]}`);
+    }
+    compared++;
+  }
+  assert.equal(compared, 240);
+});
+
 test("`out` receives the result, and may be the input itself", () => {
   const rng = new Rng("out-buffer");
   const height = 10, width = 12;
@@ -255,4 +313,10 @@ test("bad arguments raise InputError naming the problem", () => {
   call(() => inpaintTelea(img, 4, 5, 3, mask, Number.NaN), /radius must be a finite number/);
   call(() => inpaintTelea(img, 4, 5, 3, mask, 3, new Uint8Array(59)), /out must be a Uint8Array of H·W·C = 60 values/);
   call(() => inpaintTelea(Array.from(img) as unknown as Uint8Array, 4, 5, 3, mask), /image must be a Uint8Array/);
+});
+
+test("the committed WebAssembly kernel is what its AssemblyScript source compiles to (npm run build:wasm)", () => {
+  const run = spawnSync(process.execPath, [path.join(repoRoot(), "scripts", "build-wasm.mjs"), "--check"], { cwd: repoRoot(), encoding: "utf8" });
+  assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
+  assert.match(run.stdout, /inpaint-telea\.wasm: up to date/);
 });
