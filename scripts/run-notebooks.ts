@@ -41,16 +41,41 @@ interface Message {
   content: any;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** The kernel's ports come from below (or above) the range the OS hands out for outgoing connections. */
+function ephemeralPortRange(): [number, number] {
+  try {
+    const [lo, hi] = fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    if (Number.isInteger(lo) && Number.isInteger(hi) && lo > 0 && hi >= lo) return [lo, hi];
+  } catch {
+    // not Linux: IANA's dynamic range
+  }
+  return [49152, 65535];
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
     srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A TCP port nobody listens on, for the kernel to bind. A port from the ephemeral range (what listen(0) gives)
+ * can be taken meanwhile as the source port of an outgoing connection, our own zeromq clients' included, and
+ * the kernel then dies with EADDRINUSE; so the port is drawn outside that range, and never twice per kernel.
+ */
+async function freePort(taken: Set<number>): Promise<number> {
+  const [lo, hi] = ephemeralPortRange();
+  const [from, to] = lo > 11000 ? [10000, lo - 1] : [hi + 1, 65535];
+  for (let tries = 0; tries < 200; tries++) {
+    const port = from + crypto.randomInt(to - from + 1);
+    if (taken.has(port) || !(await canListen(port))) continue;
+    taken.add(port);
+    return port;
+  }
+  throw new Error(`no free TCP port found in ${from}..${to} for the kernel`);
 }
 
 /** One tslab kernel process with its five channels. */
@@ -63,9 +88,33 @@ class Kernel {
   private iopub = new zmq.Subscriber();
   private stderr = "";
   private connDir = "";
+  /** Sends go one at a time: zeromq refuses a send while the previous one on the socket is in progress. */
+  private sending: Promise<unknown> = Promise.resolve();
 
+  /** Starts the kernel; a kernel that dies while starting (a port taken after all, say) is retried twice. */
   async start(cwd: string): Promise<void> {
-    const ports = { shell: await freePort(), iopub: await freePort(), stdin: await freePort(), control: await freePort(), hb: await freePort() };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.startOnce(cwd);
+        return;
+      } catch (e) {
+        await this.shutdown();
+        if (attempt >= 3) throw e;
+        process.stderr.write(`tslab kernel did not start (${e instanceof Error ? e.message.split("\n")[0] : String(e)}); retrying on other ports\n`);
+        this.shell = new zmq.Dealer();
+        this.control = new zmq.Dealer();
+        this.iopub = new zmq.Subscriber();
+        this.pumpingShell = false;
+        this.pending.clear();
+        this.stderr = "";
+        this.sending = Promise.resolve();
+      }
+    }
+  }
+
+  private async startOnce(cwd: string): Promise<void> {
+    const taken = new Set<number>();
+    const ports = { shell: await freePort(taken), iopub: await freePort(taken), stdin: await freePort(taken), control: await freePort(taken), hb: await freePort(taken) };
     const conn = {
       transport: "tcp",
       ip: "127.0.0.1",
@@ -82,15 +131,17 @@ class Kernel {
     fs.writeFileSync(connFile, JSON.stringify(conn));
     const tslab = path.join(ROOT, "node_modules", "tslab", "bin", "tslab");
     if (!fs.existsSync(tslab)) throw new Error(`tslab is not installed (${tslab} missing): run npm ci first`);
-    this.proc = spawn(process.execPath, [tslab, "kernel", "--config-path", connFile], {
+    const proc = spawn(process.execPath, [tslab, "kernel", "--config-path", connFile], {
       cwd,
       env: { ...process.env },
       stdio: ["ignore", "inherit", "pipe"],
     });
-    this.proc.stderr!.on("data", (d) => {
+    this.proc = proc;
+    proc.stderr!.on("data", (d) => {
       this.stderr += d.toString();
       process.stderr.write(d);
     });
+    const exited = new Promise<null>((resolve) => proc.once("exit", () => resolve(null)));
     this.shell.connect(`tcp://127.0.0.1:${ports.shell}`);
     this.control.connect(`tcp://127.0.0.1:${ports.control}`);
     this.iopub.connect(`tcp://127.0.0.1:${ports.iopub}`);
@@ -98,11 +149,20 @@ class Kernel {
     this.pumpIopub();
     // kernel_info until the kernel answers (it needs a moment to bind its sockets)
     for (let attempt = 0; ; attempt++) {
-      const reply = await Promise.race([this.request("kernel_info_request", {}), sleep(2000).then(() => null)]);
+      const reply = await Promise.race([this.request("kernel_info_request", {}), sleep(2000).then(() => null), exited]);
       if (reply) break;
-      if (this.proc.exitCode !== null) throw new Error(`tslab kernel exited with code ${this.proc.exitCode}\n${this.stderr}`);
+      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`tslab kernel exited with ${proc.exitCode ?? proc.signalCode} while starting\n${this.stderr}`);
+      // tslab reports a port it cannot bind as an unhandled rejection and lives on without answering.
+      if (/EADDRINUSE/.test(this.stderr)) throw new Error("tslab kernel could not bind one of its ports (EADDRINUSE)");
       if (attempt > 30) throw new Error("tslab kernel did not answer kernel_info_request within 60 s");
     }
+  }
+
+  /** Queues a message on a socket behind the earlier sends. */
+  private send(socket: zmq.Dealer, frames: Array<string | Buffer>): Promise<void> {
+    const sent = this.sending.then(() => socket.send(frames));
+    this.sending = sent.catch(() => undefined);
+    return sent;
   }
 
   private sign(parts: Buffer[]): string {
@@ -157,9 +217,16 @@ class Kernel {
     const header = this.header(msgType);
     const parts = [header, {}, {}, content].map((o) => Buffer.from(JSON.stringify(o)));
     if (onIopub) this.iopubHandlers.set(header.msg_id, onIopub);
-    const reply = new Promise<Message>((resolve) => this.pending.set(header.msg_id, resolve));
+    let failed: (e: unknown) => void = () => {};
+    const reply = new Promise<Message>((resolve, reject) => {
+      this.pending.set(header.msg_id, resolve);
+      failed = reject;
+    });
     this.pumpShell();
-    void this.shell.send(["<IDS|MSG>", this.sign(parts), ...parts]);
+    this.send(this.shell, ["<IDS|MSG>", this.sign(parts), ...parts]).catch((e: unknown) => {
+      this.pending.delete(header.msg_id);
+      failed(e);
+    });
     return reply;
   }
 
@@ -224,8 +291,10 @@ class Kernel {
     try {
       const header = this.header("shutdown_request");
       const parts = [header, {}, {}, { restart: false }].map((o) => Buffer.from(JSON.stringify(o)));
-      await this.control.send(["<IDS|MSG>", this.sign(parts), ...parts]);
-      await sleep(300);
+      if (this.proc && this.proc.exitCode === null) {
+        await withTimeout(this.send(this.control, ["<IDS|MSG>", this.sign(parts), ...parts]), 5000, "shutdown request");
+        await sleep(300);
+      }
     } catch {
       // already gone
     }
@@ -234,6 +303,8 @@ class Kernel {
     this.iopub.close();
     if (this.proc && this.proc.exitCode === null) this.proc.kill("SIGKILL");
     if (this.connDir) fs.rmSync(this.connDir, { recursive: true, force: true });
+    this.proc = null;
+    this.connDir = "";
   }
 }
 

@@ -384,73 +384,33 @@ function solve(known: Uint8Array, t: Float32Array, g1: number, g2: number): numb
 }
 
 /**
- * Binary min-heap of grid cells keyed by float32 distance; equal keys pop in insertion order (an insertion
- * counter breaks ties), the semantics of OpenCV's priority queue. Each cell is pushed at most once per pass,
- * so the capacity is the number of grid cells.
+ * OpenCV's priority queue semantics in the plainest form, independent of the kernel's heap: an unsorted list,
+ * popped by a scan for the smallest key, the earliest pushed among equal keys.
  */
 class FifoMinHeap {
-  private keys: Float64Array;
-  private orders: Float64Array;
-  private cells: Int32Array;
-  private size = 0;
-  private nextOrder = 0;
+  private cells: number[] = [];
+  private keys: number[] = [];
 
-  constructor(capacity: number) {
-    this.keys = new Float64Array(capacity);
-    this.orders = new Float64Array(capacity);
-    this.cells = new Int32Array(capacity);
-  }
+  constructor(_capacity: number) {}
 
   clear(): void {
-    this.size = 0;
-    this.nextOrder = 0;
+    this.cells = [];
+    this.keys = [];
   }
 
   push(cell: number, key: number): void {
-    const { keys, orders, cells } = this;
-    const order = this.nextOrder++;
-    let n = this.size++;
-    while (n > 0) {
-      const parent = (n - 1) >> 1;
-      const pk = keys[parent];
-      if (pk < key || (pk === key && orders[parent] < order)) break;
-      keys[n] = pk;
-      orders[n] = orders[parent];
-      cells[n] = cells[parent];
-      n = parent;
-    }
-    keys[n] = key;
-    orders[n] = order;
-    cells[n] = cell;
+    this.cells.push(cell);
+    this.keys.push(key);
   }
 
-  /** Removes and returns the cell with the smallest (key, insertion order); −1 when empty. */
+  /** Removes and returns the cell with the smallest key, first pushed first among equals; −1 when empty. */
   pop(): number {
-    if (this.size === 0) return -1;
-    const { keys, orders, cells } = this;
-    const top = cells[0];
-    const last = --this.size;
-    const key = keys[last];
-    const order = orders[last];
-    const cell = cells[last];
-    let n = 0;
-    for (;;) {
-      let child = 2 * n + 1;
-      if (child >= last) break;
-      const right = child + 1;
-      if (right < last && (keys[right] < keys[child] || (keys[right] === keys[child] && orders[right] < orders[child]))) {
-        child = right;
-      }
-      const ck = keys[child];
-      if (key < ck || (key === ck && order < orders[child])) break;
-      keys[n] = ck;
-      orders[n] = orders[child];
-      cells[n] = cells[child];
-      n = child;
-    }
-    keys[n] = key;
-    orders[n] = order;
-    cells[n] = cell;
-    return top;
+    if (this.cells.length === 0) return -1;
+    let best = 0;
+    for (let n = 1; n < this.keys.length; n++) if (this.keys[n] < this.keys[best]) best = n;
+    const cell = this.cells[best];
+    this.cells.splice(best, 1);
+    this.keys.splice(best, 1);
+    return cell;
   }
 }

@@ -302,62 +302,46 @@ function fillInward(height: i32, width: i32, channels: i32, radius: i32, nBand: 
       // The disc, k outer and l inner: the float32 sums depend on this order. Each term adds w·I to Ia and
       // subtracts w·(∇I·r) from Jx, Jy; (∇I·r) is an exact integer, as OpenCV's float32 gradI·r is, so only the
       // products with w and the sums round. A zero r component or stencil adds an exact ±0 to a sum that starts
-      // at +0 and is never −0, which changes no bit, so those terms need no branch.
-      if (i - radius >= 2 && i + radius <= height - 1 && j - radius >= 2 && j + radius <= width - 1) {
-        // Away from the image border every disc cell is on the grid and off the image border: cached stencils.
-        for (let o = 0; o < nDisc; o++) {
-          const at = discPtr + <usize>o * DISC_RECORD;
-          const gk = g + load<i32>(at, 8);
-          if (knownAt(knownPtr, gk) == 0) continue;
-          const rx = load<f32>(at, 16);
-          const ry = load<f32>(at, 20);
-          const w = discWeight(load<f32>(at, 24), gk, tij, rx, ry, gradTx, gradTy);
-          s += w;
+      // at +0 and is never −0, which changes no bit, so those terms need no branch. Away from the image border
+      // (inner) every disc cell is on the grid and off the image border, where the cached stencils hold.
+      const inner = i - radius >= 2 && i + radius <= height - 1 && j - radius >= 2 && j + radius <= width - 1;
+      for (let o = 0; o < nDisc; o++) {
+        const at = discPtr + <usize>o * DISC_RECORD;
+        const k = i + load<i32>(at);
+        const l = j + load<i32>(at, 4);
+        if (!inner && (k < 1 || k > height || l < 1 || l > width)) continue;
+        const gk = g + load<i32>(at, 8);
+        if (knownAt(knownPtr, gk) == 0) continue;
+        const rx = load<f32>(at, 16);
+        const ry = load<f32>(at, 20);
+        const w = discWeight(load<f32>(at, 24), gk, tij, rx, ry, gradTx, gradTy);
+        s += w;
+        const wv = f32x4.splat(w);
+        if (inner || (k >= 2 && k < height && l >= 2 && l < width)) {
           const cell = cachePtr + <usize>gk * CACHE_RECORD;
-          const wv = f32x4.splat(w);
           ia = f32x4.add(ia, f32x4.mul(wv, v128.load(cell)));
           jx = f32x4.sub(jx, f32x4.mul(wv, f32x4.mul(v128.load(cell, 16), f32x4.splat(rx))));
           jy = f32x4.sub(jy, f32x4.mul(wv, f32x4.mul(v128.load(cell, 32), f32x4.splat(ry))));
-        }
-      } else {
-        for (let o = 0; o < nDisc; o++) {
-          const at = discPtr + <usize>o * DISC_RECORD;
-          const k = i + load<i32>(at);
-          const l = j + load<i32>(at, 4);
-          if (k < 1 || k > height || l < 1 || l > width) continue;
-          const gk = g + load<i32>(at, 8);
-          if (knownAt(knownPtr, gk) == 0) continue;
-          const rx = load<f32>(at, 16);
-          const ry = load<f32>(at, 20);
-          const w = discWeight(load<f32>(at, 24), gk, tij, rx, ry, gradTx, gradTy);
-          s += w;
-          const wv = f32x4.splat(w);
-          if (k >= 2 && k < height && l >= 2 && l < width) {
-            const cell = cachePtr + <usize>gk * CACHE_RECORD;
-            ia = f32x4.add(ia, f32x4.mul(wv, v128.load(cell)));
-            jx = f32x4.sub(jx, f32x4.mul(wv, f32x4.mul(v128.load(cell, 16), f32x4.splat(rx))));
-            jy = f32x4.sub(jy, f32x4.mul(wv, f32x4.mul(v128.load(cell, 32), f32x4.splat(ry))));
-          } else {
-            // A cell on the image border: OpenCV shifts the stencil rows/columns inwards (km, kp, lm, lp), so it
-            // may read a pixel still to be filled (its original value); computed here, never cached. x
-            // differences run along row km, y differences along column lm; cx, cy = 2·[right/down known] +
-            // [left/up known] pick the stencil, the multiplier is the number of known sides.
-            const cx = 2 * knownAt(knownPtr, gk + 1) + knownAt(knownPtr, gk - 1);
-            const cy = 2 * knownAt(knownPtr, gk + cols) + knownAt(knownPtr, gk - cols);
-            const km = k == 1 ? 1 : k - 1;
-            const kp = k == height ? k - 2 : k - 1;
-            const lm = l == 1 ? 1 : l - 1;
-            const lp = l == width ? l - 2 : l - 1;
-            const xa = imagePtr + <usize>((km * width + lp + (cx >> 1)) * channels);
-            const xb = imagePtr + <usize>((km * width + lm - (cx & 1)) * channels);
-            const ya = imagePtr + <usize>(((kp + (cy >> 1)) * width + lm) * channels);
-            const yb = imagePtr + <usize>(((km - (cy & 1)) * width + lm) * channels);
-            const xMul = ((cx >> 1) + (cx & 1)) * <i32>rx;
-            const yMul = ((cy >> 1) + (cy & 1)) * <i32>ry;
-            ia = f32x4.add(ia, f32x4.mul(wv, f32x4.convert_i32x4_s(pixelI32(imagePtr + <usize>(pixel + load<i32>(at, 12))))));
-            jx = f32x4.sub(jx, f32x4.mul(wv, f32x4.convert_i32x4_s(i32x4.mul(i32x4.sub(pixelI32(xa), pixelI32(xb)), i32x4.splat(xMul)))));
-            jy = f32x4.sub(jy, f32x4.mul(wv, f32x4.convert_i32x4_s(i32x4.mul(i32x4.sub(pixelI32(ya), pixelI32(yb)), i32x4.splat(yMul)))));
-          }
+        } else {
+          // A cell on the image border: OpenCV shifts the stencil rows/columns inwards (km, kp, lm, lp), so it
+          // may read a pixel still to be filled (its original value); computed here, never cached. x
+          // differences run along row km, y differences along column lm; cx, cy = 2·[right/down known] +
+          // [left/up known] pick the stencil, the multiplier is the number of known sides.
+          const cx = 2 * knownAt(knownPtr, gk + 1) + knownAt(knownPtr, gk - 1);
+          const cy = 2 * knownAt(knownPtr, gk + cols) + knownAt(knownPtr, gk - cols);
+          const km = k == 1 ? 1 : k - 1;
+          const kp = k == height ? k - 2 : k - 1;
+          const lm = l == 1 ? 1 : l - 1;
+          const lp = l == width ? l - 2 : l - 1;
+          const xa = imagePtr + <usize>((km * width + lp + (cx >> 1)) * channels);
+          const xb = imagePtr + <usize>((km * width + lm - (cx & 1)) * channels);
+          const ya = imagePtr + <usize>(((kp + (cy >> 1)) * width + lm) * channels);
+          const yb = imagePtr + <usize>(((km - (cy & 1)) * width + lm) * channels);
+          const xMul = ((cx >> 1) + (cx & 1)) * <i32>rx;
+          const yMul = ((cy >> 1) + (cy & 1)) * <i32>ry;
+          ia = f32x4.add(ia, f32x4.mul(wv, f32x4.convert_i32x4_s(pixelI32(imagePtr + <usize>(pixel + load<i32>(at, 12))))));
+          jx = f32x4.sub(jx, f32x4.mul(wv, f32x4.convert_i32x4_s(i32x4.mul(i32x4.sub(pixelI32(xa), pixelI32(xb)), i32x4.splat(xMul)))));
+          jy = f32x4.sub(jy, f32x4.mul(wv, f32x4.convert_i32x4_s(i32x4.mul(i32x4.sub(pixelI32(ya), pixelI32(yb)), i32x4.splat(yMul)))));
         }
       }
 
