@@ -5,7 +5,8 @@
 // - no function or class definitions in cells; code cells at most MAX_LINES lines;
 // - every markdown heading "Figure N" is followed by a code cell with an image/svg+xml or image/png output
 //   (when --require-outputs is given, i.e. after execution);
-// - no error outputs.
+// - no error outputs;
+// - every cell has an id, unique in its notebook (nbformat 4.5 requires them; nbclient warns without).
 // Usage: node scripts/check-notebooks.mjs [--require-outputs]
 import fs from "node:fs";
 import path from "node:path";
@@ -34,6 +35,12 @@ for (const f of files) {
     problems.push(`${where}: the first code cell must import from "./lib/index" and call setupNotebook()`);
   }
   if (!/\.config\(/.test(src(code[1]))) problems.push(`${where}: the second code cell must be the config cell (nb.config(...))`);
+  const ids = new Set();
+  nb.cells.forEach((c, i) => {
+    if (typeof c.id !== "string" || !/^[a-zA-Z0-9_-]{1,64}$/.test(c.id)) problems.push(`${where} cell ${i + 1}: needs an id of 1-64 letters, digits, - or _ (nbformat 4.5)`);
+    else if (ids.has(c.id)) problems.push(`${where} cell ${i + 1}: id "${c.id}" is used twice`);
+    ids.add(c.id);
+  });
   nb.cells.forEach((c, i) => {
     if (c.cell_type !== "code") return;
     const s = src(c);

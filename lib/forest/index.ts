@@ -4,5 +4,5 @@ export { type RegressionTree, treeDepth, countLeaves, predictTreeRow } from "./r
 export { toTreeEnsemble } from "./to-tree-ensemble";
 export { regressionMetrics, type RegressionMetrics } from "./metrics";
 export { trainTestSplit, groupedTrainTestSplit, type TrainTestSplit, type SplitOptions } from "./train-test-split";
-export { fillMissingWithTrainMean, type FilledTables } from "./fill-missing";
+export { fillMissingWithTrainMean, type FilledTables, type FillMissingOptions } from "./fill-missing";
 export { takeRows } from "./take-rows";

@@ -11,6 +11,8 @@ export interface MagnitudeExperimentSummary {
   readonly nTrain: number;
   readonly nTest: number;
   readonly nFilled: number;
+  /** Features with no training value, filled with 0. */
+  readonly emptyFeatures: readonly string[];
   readonly metrics: RegressionMetrics;
   readonly forestFromCache: boolean;
   readonly nExplained: number;
@@ -88,6 +90,7 @@ export function writeMagnitudeResults(resultsDir: string, result: MagnitudeExper
     nTrain: e.nTrain,
     nTest: e.nTest,
     nFilled: e.nFilled,
+    emptyFeatures: e.emptyFeatures,
     metrics: e.metrics,
     forestFromCache: e.forestFromCache,
     nExplained: e.explanation ? e.explanation.nRows : 0,

@@ -86,6 +86,8 @@ export interface MagnitudeExperimentOptions {
   readonly cacheDir?: string;
   /** Progress of the forest, per tree: (treesDone, nEstimators, "trees"). */
   readonly onProgress?: ProgressFn;
+  /** Warnings (features without any training value, filled with 0); `false` for silence. @default console.warn */
+  readonly log?: ((line: string) => void) | false;
 }
 
 /** One feature's share of the explanation. */
@@ -123,6 +125,11 @@ export interface MagnitudeExperiment {
   readonly trainMeans: Float64Array;
   /** Missing values filled in the training and test rows. */
   readonly nFilled: number;
+  /**
+   * Features missing in every training row (a station without that measurement, say): filled with 0 in both
+   * sides, a constant the forest never splits on, so they get no importance.
+   */
+  readonly emptyFeatures: readonly string[];
   readonly metrics: RegressionMetrics;
   /** Observed and predicted magnitudes of the test rows, in `testIndex` order (Fig. 6). */
   readonly yTest: Float64Array;
@@ -195,7 +202,12 @@ export async function runMagnitudeExperiment(options: MagnitudeExperimentOptions
   const testRaw = takeRows(table.X, nF, testIndex);
   let nFilled = 0;
   for (const a of [trainRaw, testRaw]) for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) nFilled++;
-  const filled = fillMissingWithTrainMean(trainRaw, testRaw, nF);
+  const filled = fillMissingWithTrainMean(trainRaw, testRaw, nF, { emptyColumns: "zero" });
+  const emptyFeatures = Array.from(filled.emptyColumns, (f) => table.featureNames[f]);
+  const log = options.log === undefined ? (line: string) => console.warn(line) : options.log;
+  if (emptyFeatures.length > 0 && log) {
+    log(`${where}: ${emptyFeatures.length} feature(s) missing in all ${trainIndex.length} training rows, filled with 0 (no importance): ${emptyFeatures.join(", ")}`);
+  }
   const yTrain = takeRows(table.y, 1, trainIndex);
   const yTest = takeRows(table.y, 1, testIndex);
 
@@ -244,6 +256,7 @@ export async function runMagnitudeExperiment(options: MagnitudeExperimentOptions
     testIndex,
     trainMeans: filled.means,
     nFilled,
+    emptyFeatures,
     metrics,
     yTest,
     yPred,

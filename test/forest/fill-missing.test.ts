@@ -30,3 +30,13 @@ test("bad input: a column missing in every training row, infinities, ragged tabl
   assert.throws(() => fillMissingWithTrainMean(new Float64Array([1, 2, 3]), new Float64Array(0), 2), /train: has 3 values, not a multiple of nFeatures = 2/);
   assert.throws(() => fillMissingWithTrainMean(new Float64Array(0), new Float64Array(0), 2), /empty training set/);
 });
+
+test("emptyColumns \"zero\": a column with no training value becomes 0 on both sides and is reported", () => {
+  const out = fillMissingWithTrainMean(new Float64Array([1, NaN, 3, NaN]), new Float64Array([NaN, 7, 5, NaN]), 2, { emptyColumns: "zero" });
+  assert.deepEqual([...out.means], [2, 0]);
+  assert.deepEqual([...out.train], [1, 0, 3, 0]);
+  assert.deepEqual([...out.test], [2, 7, 5, 0]);
+  assert.deepEqual([...out.emptyColumns], [1]);
+  assert.deepEqual([...fillMissingWithTrainMean(new Float64Array([1, 2]), new Float64Array(0), 2).emptyColumns], []);
+  assert.throws(() => fillMissingWithTrainMean(new Float64Array([1]), new Float64Array(0), 1, { emptyColumns: "drop" as "zero" }), /emptyColumns must be "error" or "zero", got "drop"/);
+});

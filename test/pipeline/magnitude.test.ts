@@ -165,6 +165,21 @@ test("missing feature values are filled with the training mean; rows without a m
   }
 });
 
+test("a feature missing at every row of a station is filled with 0, reported and logged, and gets no importance", async () => {
+  const feature = table.featureNames.indexOf("p_travel_sec");
+  const station = "NRCA";
+  const noPick = modifiedTable({ X: (X) => table.rows.forEach((r, i) => r.station === station && (X[i * 73 + feature] = NaN)) });
+  const lines: string[] = [];
+  const e = await runMagnitudeExperiment({ table: noPick, split: "random", stations: [station], nEstimators: 5, nExplain: 8, log: (line) => lines.push(line) });
+  assert.deepEqual(e.emptyFeatures, ["p_travel_sec"]);
+  assert.equal(e.trainMeans[feature], 0);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0], /stations NRCA.*1 feature\(s\) missing in all \d+ training rows, filled with 0 \(no importance\): p_travel_sec/);
+  const importance = e.topFeatures.find((f) => f.name === "p_travel_sec")!;
+  assert.equal(importance.meanAbsShap, 0);
+  assert.deepEqual(first.random.emptyFeatures, []);
+});
+
 test("clear errors: unknown station, empty sides, bad options", async () => {
   await assert.rejects(runMagnitudeExperiment({ table, split: "random", stations: ["XXXX"], nEstimators: 2 }), /no rows for station XXXX \(the table has FDMO, MC2, MMO1, NRCA, T1212, T1213, T1214, T1216, T1244\)/);
   await assert.rejects(runMagnitudeExperiment({ table, split: "random", stations: [], nEstimators: 2 }), /stations is empty/);
