@@ -78,6 +78,13 @@ async function freePort(taken: Set<number>): Promise<number> {
   throw new Error(`no free TCP port found in ${from}..${to} for the kernel`);
 }
 
+/** Kernel processes still running: killed when this process exits, however it exits, so none is left spinning. */
+const liveKernels = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const proc of liveKernels) if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(128 + (signal === "SIGINT" ? 2 : 15)));
+
 /** One tslab kernel process with its five channels. */
 class Kernel {
   private readonly key = crypto.randomBytes(16).toString("hex");
@@ -137,6 +144,8 @@ class Kernel {
       stdio: ["ignore", "inherit", "pipe"],
     });
     this.proc = proc;
+    liveKernels.add(proc);
+    proc.once("exit", () => liveKernels.delete(proc));
     proc.stderr!.on("data", (d) => {
       this.stderr += d.toString();
       process.stderr.write(d);

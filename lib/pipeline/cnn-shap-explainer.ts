@@ -37,21 +37,18 @@ export interface CnnShapWorkers {
 }
 
 /**
- * The arrangement used unless told otherwise: the model on one InferencePool worker, inpainting on the calling
- * thread alone, two images explained side by side, so that one core runs forward passes while the other
- * paints. Per image at maxEvals 1000 the forward passes cost about 1.3 s of CPU and the inpainting about
- * 2.3 s, so the painting thread sets the pace and the model's time hides behind it.
+ * The arrangement used unless told otherwise: the model on an InferencePool of two workers, inpainting on the
+ * calling thread alone, two images explained side by side. Per image at maxEvals 1000 the forward passes cost
+ * about 1.3 s of CPU and the inpainting (WebAssembly Telea kernel) about 0.8 s, so the model sets the pace: two
+ * pool workers let both cores run forward passes while the calling thread paints in the gaps.
  *
- * Measured with bench/cnn-shap.bench.ts (4 real spectrograms, 2 cores, load average about 1 from other jobs),
- * seconds per image: everything on the calling thread 3.6-3.9; in-process model + 1 inpainting worker 3.0-3.1
- * (with or without concurrency: the synchronous forward passes stall the calling thread's painting and the
- * hand-over of work to the worker); pool model, concurrency 1 3.7 (no overlap); pool model, concurrency 2
- * 2.3-2.7 (this default); the same with 1 or 2 inpainting workers 2.3-2.8, with concurrency 3 or 4 2.4-3.0,
- * with 2 pool workers 2.4. Extra threads gain nothing measurable on two cores and lose under load, so the
- * default keeps two busy threads.
+ * Measured with bench/cnn-shap.bench.ts (real spectrograms, 2 cores, quiet machine), seconds per image:
+ * everything on the calling thread 2.06 (model 1.27 + masking 0.77 + bookkeeping 0.02); one pool worker,
+ * concurrency 2: 1.38-1.49; one pool worker and one inpainting worker 1.48; two pool workers, concurrency 2:
+ * 1.23-1.31 (this default); the same with concurrency 3: 1.23. More threads than cores gain nothing.
  */
 export const DEFAULT_CNN_SHAP_ARRANGEMENT: { readonly workers: Required<CnnShapWorkers>; readonly concurrency: number } = {
-  workers: { model: 1, masker: 0 },
+  workers: { model: 2, masker: 0 },
   concurrency: 2,
 };
 
