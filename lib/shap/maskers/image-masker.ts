@@ -8,9 +8,12 @@
  *   truncated to uint8 (numpy `astype(uint8)`), the hidden pixels are repainted by OpenCV's Telea method with
  *   radius 3 (lib/shap/maskers/inpaint-telea, an exact port) and the result is read back as floats. This path
  *   runs even when nothing is hidden, so the "unmasked" sample is the truncated image.
+ * - "blur(kx,ky)" (shap's, same spelling): each hidden element (not pixel) takes the value of the float image
+ *   blurred with OpenCV's `cv2.blur(image, (kx, ky))` (lib/shap/maskers/box-blur: kx columns by ky rows);
+ *   nothing is truncated.
  * - a number or an array of H*W*C numbers (shap's constant / array mask value): each hidden element (not
  *   pixel) takes the fill value; nothing is truncated.
- * shap's "blur(kx,ky)" and "inpaint_ns" fills are not implemented.
+ * shap's "inpaint_ns" fill (OpenCV's Navier-Stokes inpainting) is not implemented.
  *
  * Scale rule for "inpaint-telea" (ours; shap has none and fails silently): every value must be finite and in
  * [0, 256), where truncation to uint8 is well defined (numpy wraps or leaves undefined anything else). And,
@@ -28,6 +31,7 @@ import { InputError } from "../../core/errors";
 import { hashString } from "../../core/rng";
 import { startModuleWorker } from "../../core/worker";
 import type { FloatArray } from "../explainer";
+import { boxBlur } from "./box-blur";
 import { inpaintTelea } from "./inpaint-telea";
 import type { BoundMasker, Masker } from "./masker";
 import { PartitionTree, type ImageShape } from "./partition-tree";
@@ -36,10 +40,13 @@ import { PartitionTree, type ImageShape } from "./partition-tree";
 const INPAINT_RADIUS = 3;
 const WORKER_ROLE = "seismic-xai/image-masker/inpaint";
 
+/** shap's blur fill, "blur(kx,ky)": kx columns by ky rows (OpenCV's ksize order). */
+export type BlurFill = `blur(${number},${number})`;
+
 /** Options of the ImageMasker. */
 export interface ImageMaskerOptions {
-  /** How hidden elements are filled: "inpaint-telea", a constant, or one value per element (H*W*C). */
-  readonly fill: "inpaint-telea" | number | ArrayLike<number>;
+  /** How hidden elements are filled: "inpaint-telea", "blur(kx,ky)", a constant, or one value per element (H*W*C). */
+  readonly fill: "inpaint-telea" | BlurFill | number | ArrayLike<number>;
   /** Image shape [H, W, C]; C must be 1 or 3 for inpainting (OpenCV's 8-bit inpainting supports no other). */
   readonly shape: ImageShape;
   /** Worker threads for inpainting; 0 inpaints in-process. @default 0 */
@@ -52,13 +59,15 @@ export class ImageMasker implements Masker {
   readonly nFeatures: number;
   readonly sampleShape: readonly number[];
   readonly fixedBackground: boolean;
-  /** The fill, as given. */
-  readonly fill: "inpaint-telea" | number | Float64Array;
+  /** The fill, as given ("blur(kx,ky)" without spaces). */
+  readonly fill: "inpaint-telea" | BlurFill | number | Float64Array;
   /** Image shape [H, W, C]. */
   readonly shape: readonly [height: number, width: number, channels: number];
   /** Worker threads used for inpainting (0 = in-process). */
   readonly workers: number;
   private readonly checkByteScale: boolean;
+  /** [kx, ky] of a blur fill, else null */
+  private readonly blurKernel: readonly [number, number] | null = null;
   private tree: PartitionTree | null = null;
   private pool: InpaintPool | null = null;
 
@@ -83,8 +92,13 @@ export class ImageMasker implements Masker {
     } else if (typeof fill === "number") {
       if (!Number.isFinite(fill)) throw new InputError(where, `a constant fill must be finite, got ${fill}`);
       this.fill = fill;
+    } else if (typeof fill === "string" && fill.startsWith("blur(")) {
+      const m = /^blur\(\s*(\d+)\s*,\s*(\d+)\s*\)$/.exec(fill);
+      if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new InputError(where, `a blur fill is "blur(kx,ky)" with positive integer kernel sizes (columns, rows), got "${fill}"`);
+      this.blurKernel = [Number(m[1]), Number(m[2])];
+      this.fill = `blur(${m[1]},${m[2]})` as BlurFill;
     } else if (typeof fill === "string") {
-      throw new InputError(where, `unknown fill "${fill}": use "inpaint-telea", a number or an array of H*W*C values`);
+      throw new InputError(where, `unknown fill "${fill}": use "inpaint-telea", "blur(kx,ky)", a number or an array of H*W*C values`);
     } else {
       if (fill.length !== this.nFeatures) throw new InputError(where, `an array fill needs ${this.nFeatures} values (H*W*C), got ${fill.length}`);
       const values = Float64Array.from(fill);
@@ -93,7 +107,8 @@ export class ImageMasker implements Masker {
       }
       this.fill = values;
     }
-    this.fixedBackground = this.fill !== "inpaint-telea";
+    // Inpainting and blurring derive the background from the image being explained.
+    this.fixedBackground = this.fill !== "inpaint-telea" && this.blurKernel === null;
     const workers = options.workers ?? 0;
     if (!Number.isInteger(workers) || workers < 0 || workers > 64) throw new InputError(where, `workers must be an integer in 0..64, got ${workers}`);
     this.workers = this.fill === "inpaint-telea" ? workers : 0;
@@ -119,7 +134,11 @@ export class ImageMasker implements Masker {
     if (image.length !== this.nFeatures) {
       throw new InputError(where, `expected ${this.shape.join(" x ")} = ${this.nFeatures} values, got ${image.length}`);
     }
-    if (this.fill !== "inpaint-telea") return new BoundConstantFill(image, this.fill);
+    if (this.blurKernel !== null) {
+      const [height, width, channels] = this.shape;
+      return new BoundConstantFill(image, boxBlur(image, height, width, channels, this.blurKernel[0], this.blurKernel[1]));
+    }
+    if (this.fill !== "inpaint-telea") return new BoundConstantFill(image, this.fill as number | Float64Array);
     assertByteScale(image, where, this.checkByteScale);
     if (this.workers > 0 && !this.pool) this.pool = new InpaintPool(this.workers);
     return new BoundInpaintFill(image, this.shape, this.pool);

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { boxBlur } from "../../../lib/shap/maskers/box-blur";
 import { ImageMasker } from "../../../lib/shap/maskers/image-masker";
 import { inpaintTelea } from "../../../lib/shap/maskers/inpaint-telea";
 import { PartitionTree } from "../../../lib/shap/maskers/partition-tree";
@@ -97,6 +98,27 @@ test("constant and array fills hide single elements, not pixels", async () => {
   assert.equal(out2[5], 5.5);
 });
 
+test("blur(kx,ky) hides single elements with the float image blurred by cv2.blur, per image", async () => {
+  const masker = new ImageMasker({ fill: "blur( 3, 2)", shape: [4, 5, 3] });
+  assert.equal(masker.fill, "blur(3,2)");
+  assert.equal(masker.fixedBackground, false);
+  assert.equal(masker.describe(), "ImageMasker(fill=blur(3,2), shape=4x5x3)");
+  const img = randomImage(4, 5, 3, 11);
+  const blurred = boxBlur(img, 4, 5, 3, 3, 2);
+  const mask = new Uint8Array(60).fill(1);
+  for (const i of [0, 7, 31, 59]) mask[i] = 0;
+  const out = await fillOne(masker, img, mask);
+  assert.deepEqual(Array.from(out), Array.from(img, (v, i) => (mask[i] === 0 ? blurred[i] : v)));
+  // another image gets its own blur, and nothing is truncated
+  const other = randomImage(4, 5, 3, 12);
+  const out2 = await fillOne(masker, other, mask);
+  assert.equal(out2[7], boxBlur(other, 4, 5, 3, 3, 2)[7]);
+  assert.equal(out2[8], other[8]);
+  for (const bad of ["blur(0,3)", "blur(3)", "blur(a,b)", "blur(3,3"]) {
+    assert.throws(() => new ImageMasker({ fill: bad as "blur(1,1)", shape: [4, 5, 3] }), /a blur fill is "blur\(kx,ky\)" with positive integer kernel sizes/);
+  }
+});
+
 test("the masker owns shap's partition tree and clustering matrix", () => {
   const masker = new ImageMasker({ fill: "inpaint-telea", shape: [5, 3, 1] });
   assert.deepEqual(Array.from(masker.clustering), Array.from(PartitionTree.forImage([5, 3, 1]).toLinkage()));
@@ -122,7 +144,7 @@ test("images that truncation to uint8 would silently ruin are refused", () => {
 test("bad options are refused", () => {
   assert.throws(() => new ImageMasker({ fill: "inpaint-telea", shape: [4, 4, 2] }), /1 or 3 channels/);
   assert.throws(() => new ImageMasker({ fill: "inpaint-telea", shape: [1, 4, 3] }), /at least 2 rows/);
-  assert.throws(() => new ImageMasker({ fill: "blur(5,5)" as "inpaint-telea", shape: [4, 4, 3] }), /unknown fill/);
+  assert.throws(() => new ImageMasker({ fill: "inpaint_ns" as "inpaint-telea", shape: [4, 4, 3] }), /unknown fill "inpaint_ns": use "inpaint-telea", "blur\(kx,ky\)"/);
   assert.throws(() => new ImageMasker({ fill: [1, 2], shape: [4, 4, 3] }), /48 values/);
   assert.throws(() => new ImageMasker({ fill: 0, shape: [4, 4] as unknown as [number, number, number] }), InputError);
   assert.throws(() => new ImageMasker({ fill: "inpaint-telea", shape: [4, 4, 3], workers: -1 }), /workers/);
