@@ -234,18 +234,26 @@ class BoundInpaintFill implements BoundMasker {
       const mb = m * len;
       const hb = m * nPixels;
       let hidden = 0;
-      for (let p = 0; p < nPixels; p++) {
-        let h = 0;
-        for (let k = 0; k < c; k++) if (masks[mb + p * c + k] === 0) h = 1;
-        hideMaps[hb + p] = h;
-        hidden += h;
+      if (c === 3) {
+        for (let p = 0, q = mb; p < nPixels; p++, q += 3) {
+          const h = masks[q] === 0 || masks[q + 1] === 0 || masks[q + 2] === 0 ? 1 : 0;
+          hideMaps[hb + p] = h;
+          hidden += h;
+        }
+      } else {
+        for (let p = 0; p < nPixels; p++) {
+          let h = 0;
+          for (let k = 0; k < c; k++) if (masks[mb + p * c + k] === 0) h = 1;
+          hideMaps[hb + p] = h;
+          hidden += h;
+        }
       }
       const base = (outOffset + m) * len;
       if (hidden === nPixels) {
         for (let p = 0; p < nPixels; p++) for (let k = 0; k < c; k++) out[base + p * c + k] = this.meanPerChannel[k];
       } else if (hidden === 0) {
         // Telea never changes known pixels, so an empty hide map yields the truncated image itself.
-        for (let i = 0; i < len; i++) out[base + i] = this.bytes[i];
+        out.set(this.bytes, base);
       } else {
         toPaint.push(m);
       }
@@ -258,10 +266,7 @@ class BoundInpaintFill implements BoundMasker {
     };
     if (this.pool && toPaint.length > 1) await this.paintShared(toPaint, hideMaps, painted, paintHere);
     else for (let j = 0; j < toPaint.length; j++) paintHere(j);
-    toPaint.forEach((m, j) => {
-      const base = (outOffset + m) * len;
-      for (let i = 0; i < len; i++) out[base + i] = painted[j * len + i];
-    });
+    toPaint.forEach((m, j) => out.set(painted.subarray(j * len, (j + 1) * len), (outOffset + m) * len));
   }
 
   /**
