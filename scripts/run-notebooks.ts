@@ -240,7 +240,7 @@ class Kernel {
   }
 
   /** Executes one cell; resolves with its outputs once the kernel is idle again for that request. */
-  async execute(code: string, timeoutMs: number): Promise<{ outputs: unknown[]; status: string; executionCount: number | null; error?: string }> {
+  async execute(code: string, timeoutMs: number): Promise<{ outputs: unknown[]; status: string; error?: string }> {
     const outputs: unknown[] = [];
     let idle: () => void = () => {};
     const idleSeen = new Promise<void>((r) => (idle = r));
@@ -258,7 +258,8 @@ class Kernel {
         case "display_data":
         case "execute_result": {
           const out: any = { output_type: m.header.msg_type, data: c.data, metadata: c.metadata ?? {} };
-          if (m.header.msg_type === "execute_result") out.execution_count = c.execution_count;
+          // Execution counts are volatile (scripts/clean-notebooks.mjs): the runner never writes them.
+          if (m.header.msg_type === "execute_result") out.execution_count = null;
           const id = c.transient?.display_id;
           if (id) displayIndex.set(id, outputs.length);
           outputs.push(out);
@@ -293,7 +294,7 @@ class Kernel {
       const stderr = outputs.filter((o: any) => o.output_type === "stream" && o.name === "stderr").map((o: any) => o.text).join("");
       error = reply.content.ename ? `${reply.content.ename}: ${reply.content.evalue}` : stderr.trim() || "error";
     }
-    return { outputs, status: reply.content.status, executionCount: reply.content.execution_count ?? null, error };
+    return { outputs, status: reply.content.status, error };
   }
 
   async shutdown(): Promise<void> {
@@ -346,7 +347,7 @@ export async function runNotebook(file: string, timeoutS: number): Promise<strin
       const t = Date.now();
       const r = await kernel.execute(src, timeoutS * 1000);
       cell.outputs = r.outputs;
-      cell.execution_count = r.executionCount;
+      cell.execution_count = null;
       process.stderr.write(`  ${path.basename(file)} cell ${i}/${code.length} ${r.status} (${((Date.now() - t) / 1000).toFixed(1)} s)\n`);
       if (r.status !== "ok") {
         failure = `${path.basename(file)} cell ${i}: ${r.error ?? r.status}`;

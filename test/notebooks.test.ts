@@ -1,0 +1,53 @@
+/**
+ * The committed notebooks are clean (scripts/clean-notebooks.mjs: no execution counts or volatile metadata,
+ * outputs kept), and the cleaning itself does what it says.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..");
+const SCRIPT = path.join(ROOT, "scripts", "clean-notebooks.mjs");
+
+test("the notebooks carry no execution counts or volatile metadata (npm run nb:clean)", () => {
+  const run = spawnSync(process.execPath, [SCRIPT, "--check"], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
+});
+
+test("cleanNotebook drops counts, editor state, transient ids and foreign metadata, and keeps outputs", async () => {
+  const { cleanNotebook, formatNotebook } = (await import(SCRIPT)) as {
+    cleanNotebook: (nb: unknown) => any;
+    formatNotebook: (nb: unknown) => string;
+  };
+  const nb = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab" }, language_info: { name: "typescript" }, widgets: { state: 1 } },
+    cells: [
+      { cell_type: "markdown", id: "a", metadata: { collapsed: true }, source: ["# Title"] },
+      {
+        cell_type: "code",
+        id: "b",
+        execution_count: 7,
+        metadata: { tags: ["nbval-ignore-output"], execution: { "iopub.status.busy": "2026-11-24" }, scrolled: true },
+        outputs: [
+          { output_type: "execute_result", execution_count: 7, data: { "text/plain": "42" }, metadata: {} },
+          { output_type: "display_data", data: { "image/svg+xml": "<svg/>" }, metadata: {}, transient: { display_id: "x" } },
+        ],
+        source: ["1 + 41"],
+      },
+    ],
+  };
+  const clean = cleanNotebook(nb);
+  assert.deepEqual(clean.metadata, { kernelspec: { name: "tslab" }, language_info: { name: "typescript" } });
+  assert.deepEqual(clean.cells[0].metadata, {});
+  assert.equal(clean.cells[1].execution_count, null);
+  assert.deepEqual(clean.cells[1].metadata, { tags: ["nbval-ignore-output"] });
+  assert.equal(clean.cells[1].outputs[0].execution_count, null);
+  assert.equal(clean.cells[1].outputs[0].data["text/plain"], "42");
+  assert.equal("transient" in clean.cells[1].outputs[1], false);
+  assert.equal(clean.cells[1].outputs[1].data["image/svg+xml"], "<svg/>");
+  assert.equal(nb.cells[1].execution_count, 7, "the input is not modified");
+  assert.equal(formatNotebook(cleanNotebook(clean)), formatNotebook(clean), "cleaning is idempotent");
+});
