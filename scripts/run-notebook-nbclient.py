@@ -9,6 +9,7 @@ Usage: /usr/bin/python3 scripts/run-notebook-nbclient.py notebooks/01-data.ipynb
 """
 import json
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -60,6 +61,8 @@ def main() -> None:
         tmp = path + ".tmp"
         nbformat.write(nb, tmp)
         os.replace(tmp, path)
+        # nbclient records execution counts and timings: drop them as the project's own runner does
+        subprocess.run(["node", os.path.join(os.path.dirname(os.path.abspath(__file__)), "clean-notebooks.mjs"), path], check=True, stdout=subprocess.DEVNULL)
     sys.exit(1 if failed else 0)
 
 
