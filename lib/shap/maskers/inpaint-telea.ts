@@ -17,7 +17,7 @@ import { InputError } from "../../core/errors";
  *   priority queue pops equal keys in insertion order.
  *
  * The work runs in a small WebAssembly kernel (./inpaint-telea.wasm, compiled from ./assembly/inpaint-telea.ts by
- * `npm run build:wasm`), whose native f32 arithmetic is OpenCV's without emulation: 3.6× the speed of the
+ * `npm run build:wasm`), whose native f32 arithmetic is OpenCV's without emulation: 3.4× the speed of the
  * TypeScript implementation with Math.fround that it replaced (bench/telea.bench.ts, mean of its four masks),
  * which the tests keep as their oracle.
  *
