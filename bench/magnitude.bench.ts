@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     const random = await runMagnitudeExperiment({ table, split: "random", cacheDir: forests });
     const grouped = await runMagnitudeExperiment({ table, split: "grouped-by-event", cacheDir: forests });
     for (const [label, e] of [["random split (paper)", random], ["grouped by event", grouped]] as const) {
-      console.log(`${label}: fit ${e.timings.fitS.toFixed(1)} s for ${e.nEstimators} trees on ${e.nTrain} rows; TreeSHAP ${e.timings.shapS.toFixed(2)} s for ${e.explanation!.nRows} rows (default threads); additivity residual ${e.additivityResidual!.toExponential(1)}`);
+      console.log(`${label}: fit ${e.timings.fitS.toFixed(1)} s for ${e.nEstimators} trees on ${e.nTrain} rows; TreeSHAP ${e.timings.shapS.toFixed(2)} s for ${e.explanation!.nSamples} rows (default threads); additivity residual ${e.additivityResidual!.toExponential(1)}`);
     }
 
     // TreeSHAP for the same 100 rows, in this thread and on 2 workers (worker start-up included).

@@ -93,7 +93,7 @@ export function writeMagnitudeResults(resultsDir: string, result: MagnitudeExper
     emptyFeatures: e.emptyFeatures,
     metrics: e.metrics,
     forestFromCache: e.forestFromCache,
-    nExplained: e.explanation ? e.explanation.nRows : 0,
+    nExplained: e.explanation ? e.explanation.nSamples : 0,
     expectedValue: e.expectedValue,
     additivityResidual: e.additivityResidual,
     topFeatures: e.topFeatures,
@@ -129,7 +129,7 @@ export function writeMagnitudeResults(resultsDir: string, result: MagnitudeExper
     e.testIndex.forEach((r, k) => predicted.set(r, e.yPred[k]));
     return {
       split: e.split,
-      shape: [x.nRows, x.nFeatures],
+      shape: [x.nSamples, x.nFeatures],
       expectedValue: e.expectedValue,
       baseValues: x.baseValues,
       values: x.values,

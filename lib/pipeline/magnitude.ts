@@ -28,7 +28,7 @@ import type { RandomForestRegressor } from "../forest/random-forest";
 import { takeRows } from "../forest/take-rows";
 import { toTreeEnsemble } from "../forest/to-tree-ensemble";
 import { groupedTrainTestSplit, TrainTestSplit, trainTestSplit } from "../forest/train-test-split";
-import type { TabularExplanation } from "../shap/tree/tabular-explanation";
+import type { Explanation } from "../shap/explanation";
 import type { TreeEnsemble } from "../shap/tree/tree-ensemble";
 import { TreeExplainer } from "../shap/tree/tree-explainer";
 import { trainForestCached } from "./forest-cache";
@@ -141,7 +141,7 @@ export interface MagnitudeExperiment {
   /** E[f(X)] of path-dependent TreeSHAP: the forest's cover-weighted mean training magnitude. */
   readonly expectedValue: number;
   /** SHAP values of the explained test rows (filled feature values), or null when nExplain is 0. */
-  readonly explanation: TabularExplanation | null;
+  readonly explanation: Explanation | null;
   /** Rows of the feature table that were explained, in the explanation's order. */
   readonly explainedIndex: Int32Array;
   /** Every feature by decreasing mean |SHAP value| (empty without an explanation). */
@@ -230,7 +230,7 @@ export async function runMagnitudeExperiment(options: MagnitudeExperimentOptions
   const nE = Math.min(nExplain, testIndex.length);
   const positions = Int32Array.from(new Rng(`${seed}:explain`).permutation(testIndex.length).subarray(0, nE)).sort();
   const explainedIndex = positions.map((p) => testIndex[p]);
-  let explanation: TabularExplanation | null = null;
+  let explanation: Explanation | null = null;
   let additivityResidual: number | null = null;
   if (nE > 0) {
     const X = new Float64Array(nE * nF);
@@ -475,13 +475,13 @@ function canStartShapWorkers(): boolean {
 }
 
 /** Mean |SHAP|, mean SHAP and value-SHAP correlation per feature, most important first. */
-function featureImportances(explanation: TabularExplanation): FeatureImportance[] {
-  const meanAbs = explanation.meanAbs();
-  const mean = explanation.mean();
+function featureImportances(explanation: Explanation): FeatureImportance[] {
+  const meanAbs = explanation.abs().mean(0).values;
+  const mean = explanation.mean(0).values;
   const out: FeatureImportance[] = [];
   for (const j of explanation.featureOrder()) {
-    const { values, data } = explanation.column(j);
-    out.push({ name: explanation.featureNames[j], index: j, meanAbsShap: meanAbs[j], meanShap: mean[j], valueShapCorrelation: pearson(data, values) });
+    const { values, data, featureNames } = explanation.column(j);
+    out.push({ name: featureNames![0], index: j, meanAbsShap: meanAbs[j], meanShap: mean[j], valueShapCorrelation: pearson(data, values) });
   }
   return out;
 }

@@ -1,19 +1,32 @@
 /**
- * The result of an explainer, after shap's `Explanation` (`shap/_explanation.py`, STYLE.md 1 and 7.1): parallel
- * arrays over samples, reduced with methods that return new objects.
+ * The result of every explainer, for images and tables alike, after shap's `Explanation`
+ * (`shap/_explanation.py`): parallel arrays over samples, reduced and indexed with methods that return new
+ * Explanations, and handed whole to the plots (`plots.waterfall(expl.row(0))`, `plots.beeswarm(expl)`,
+ * `plots.shapImage(expl, image)`).
  *
  * Layouts (row-major, last index fastest):
- * - `values`: N x F x K, where F is the per-sample feature shape (for images H x W x C) and K the explained
- *   outputs. The last axis is the output *rank* chosen per sample (see `outputIndices`), not the class, when
- *   the explainer picked outputs by size (shap-reference.md A.6).
- * - `baseValues`: N x K, the model output with every feature hidden.
- * - `data`: N x F, the explained samples as given (before any masker truncation).
- * - `outputIndices`: N x K, the model output index behind each rank; `outputNames`: per sample, K names.
+ * - `values`: N x F x K, where F is the per-sample feature shape (for images H x W x C, for tables the F
+ *   columns) and K the explained outputs. A Partition explanation's last axis is the output *rank* chosen per
+ *   sample (see `outputIndices`), not the class, when the explainer picked outputs by size (shap's
+ *   `Explanation.argsort.flip[:k]`).
+ * - `baseValues`: N x K, the model output with every feature hidden (E[f(X)] for a tree model).
+ * - `data`: N x F, the explained samples as given.
+ * - `outputIndices`: N x K, the model output behind each rank; `outputNames`: per sample, K names.
  * - `modelOutputs`: N x K, the model output the values add up to (base + sum of values), when known.
+ * - `evalCounts`: N, model evaluations per sample, when the explainer counted them.
+ *
+ * `shape` is [N, ...featureShape, K], or [N, ...featureShape] for an explanation of a single-output model
+ * made without an output axis (TreeExplainer, or `nOutputs` left out), as shap drops it.
+ *
+ * Semantics, the same for every explanation:
+ * - an Explanation always keeps its sample axis: `row(i)` is the one-sample Explanation of sample i (negative
+ *   i counts from the end), `slice(start, end)` takes samples as `Array.prototype.slice` does, `select` takes
+ *   indices, a boolean mask or a predicate, and `mean(0)` / `sum(0)` leave one sample;
+ * - reductions over a feature axis drop that axis, as numpy does; the output axis cannot be reduced;
+ * - `column(name)` is one feature over every sample (shap's `expl[:, "name"]`), with featureShape [1].
  *
  * Immutable by convention: the arrays are shared between an Explanation and the ones derived from it, so
- * never write into them. Reductions keep the sample axis (length 1 after `mean(0)`) so every Explanation has
- * the same N x F x K form; feature axes are dropped when reduced, as numpy does.
+ * never write into them.
  */
 import zlib from "node:zlib";
 import { InputError } from "../core/errors";
@@ -26,21 +39,30 @@ import { InputError } from "../core/errors";
  */
 export type ArrayEncoding = "base64" | "deflate" | "list";
 
-/** The fields of an Explanation. */
+/** The fields of an Explanation; shapes left out are inferred as for a table (shap's `Explanation(values, base_values, data)`). */
 export interface ExplanationInit {
   readonly values: Float64Array;
   readonly baseValues: Float64Array;
   readonly data: Float64Array;
-  readonly nSamples: number;
-  readonly featureShape: readonly number[];
-  readonly nOutputs: number;
+  /** N. @default baseValues.length / K */
+  readonly nSamples?: number;
+  /** Per-sample feature shape. @default [values.length / (N x K)] */
+  readonly featureShape?: readonly number[];
+  /** K. Left out: a single-output explanation without an output axis (K = 1, shape [N, ...featureShape]). */
+  readonly nOutputs?: number;
+  /** Whether `shape` ends with the output axis. @default true when nOutputs is given */
+  readonly outputAxis?: boolean;
   /** N x K model output indices; defaults to 0..K-1 for every sample. */
   readonly outputIndices?: Int32Array;
   /** Per sample, K output names; null when the model outputs have no names. */
   readonly outputNames?: readonly (readonly string[])[] | null;
   readonly modelOutputs?: Float64Array | null;
-  /** Names of the F features (tabular data); null for images. */
+  /** Names of the F features; for a table whose shape is inferred they default to "Feature 0", "Feature 1", ... (shap's labels). */
   readonly featureNames?: readonly string[] | null;
+  /** N model evaluations per sample (f(all hidden) and f(nothing hidden) included), when counted. */
+  readonly evalCounts?: Int32Array | null;
+  /** The reductions that made this explanation, oldest first (shap's `op_history`), e.g. ["abs", "mean(0)"]. */
+  readonly opHistory?: readonly string[];
 }
 
 /** Report of `checkAdditivity`: residual = base + sum of values - model output, N x K. */
@@ -63,20 +85,42 @@ export class Explanation {
   readonly nSamples: number;
   readonly featureShape: readonly number[];
   readonly nOutputs: number;
+  /** False for a single-output explanation whose shape has no output axis. */
+  readonly outputAxis: boolean;
   readonly outputIndices: Int32Array;
   readonly outputNames: readonly (readonly string[])[] | null;
   readonly modelOutputs: Float64Array | null;
   readonly featureNames: readonly string[] | null;
+  readonly evalCounts: Int32Array | null;
+  readonly opHistory: readonly string[];
   /** Number of features per sample, the product of featureShape. */
   readonly nFeatures: number;
 
   constructor(init: ExplanationInit) {
     const where = "Explanation";
-    const n = init.nSamples;
-    const k = init.nOutputs;
-    const fs = [...init.featureShape];
-    if (!Number.isInteger(n) || n < 0) throw new InputError(where, `nSamples must be a non-negative integer, got ${n}`);
+    const k = init.nOutputs ?? 1;
     if (!Number.isInteger(k) || k < 1) throw new InputError(where, `nOutputs must be a positive integer, got ${k}`);
+    const inferred = init.nSamples === undefined || init.featureShape === undefined;
+    let n: number;
+    let fs: number[];
+    if (inferred) {
+      // A table as shap takes it: N from the base values, F from the values.
+      n = init.nSamples ?? init.baseValues.length / k;
+      if (!Number.isInteger(n)) throw new InputError(where, `baseValues has ${init.baseValues.length} entries, not a multiple of the ${k} outputs`);
+      if (init.featureShape !== undefined) fs = [...init.featureShape];
+      else {
+        if (n === 0) throw new InputError(where, "no rows: cannot infer the features of an empty explanation (pass nSamples and featureShape)");
+        if (init.values.length % (n * k) !== 0) {
+          throw new InputError(where, `values has ${init.values.length} entries, not a multiple of the ${n} rows of baseValues${k > 1 ? ` x ${k} outputs` : ""}`);
+        }
+        if (init.data.length * k !== init.values.length) throw new InputError(where, `data has ${init.data.length} entries, values ${init.values.length} (both nRows × nFeatures)`);
+        fs = [init.values.length / (n * k)];
+      }
+    } else {
+      n = init.nSamples as number;
+      fs = [...(init.featureShape as readonly number[])];
+    }
+    if (!Number.isInteger(n) || n < 0) throw new InputError(where, `nSamples must be a non-negative integer, got ${n}`);
     if (!fs.every((d) => Number.isInteger(d) && d >= 1)) throw new InputError(where, `featureShape must hold positive integers, got ${JSON.stringify(fs)}`);
     const f = fs.reduce((a, b) => a * b, 1);
     const expectLength = (name: string, a: ArrayLike<number>, len: number, layout: string): void => {
@@ -99,48 +143,72 @@ export class Explanation {
       });
     }
     if (init.modelOutputs) expectLength("modelOutputs", init.modelOutputs, n * k, `N x K = ${n} x ${k}`);
-    const featureNames = init.featureNames ?? null;
-    if (featureNames && featureNames.length !== f) throw new InputError(where, `featureNames must have ${f} names, got ${featureNames.length}`);
+    if (init.evalCounts) expectLength("evalCounts", init.evalCounts, n, "N");
+    let featureNames = init.featureNames ?? null;
+    if (featureNames && featureNames.length !== f) {
+      throw new InputError(where, `${featureNames.length} feature names for ${f} features (featureNames must have ${f} names)`);
+    }
+    // A table made as shap makes one gets shap's labels; an explicit shape (images) keeps null names.
+    if (!featureNames && inferred && fs.length === 1) featureNames = Array.from({ length: f }, (_, i) => `Feature ${i}`);
+    const outputAxis = init.outputAxis ?? init.nOutputs !== undefined;
+    if (!outputAxis && k !== 1) throw new InputError(where, `an explanation without an output axis explains one output, not ${k}`);
     this.values = init.values;
     this.baseValues = init.baseValues;
     this.data = init.data;
     this.nSamples = n;
     this.featureShape = Object.freeze(fs);
     this.nOutputs = k;
+    this.outputAxis = outputAxis;
     this.outputIndices = indices;
     this.outputNames = names ? Object.freeze(names.map((row) => Object.freeze([...row]))) : null;
     this.modelOutputs = init.modelOutputs ?? null;
     this.featureNames = featureNames ? Object.freeze([...featureNames]) : null;
+    this.evalCounts = init.evalCounts ?? null;
+    this.opHistory = Object.freeze([...(init.opHistory ?? [])]);
     this.nFeatures = f;
   }
 
-  /** Shape of `values`: [N, ...featureShape, K]. */
+  /** Shape of `values`: [N, ...featureShape, K], or [N, ...featureShape] without an output axis. */
   get shape(): readonly number[] {
-    return [this.nSamples, ...this.featureShape, this.nOutputs];
+    return this.outputAxis ? [this.nSamples, ...this.featureShape, this.nOutputs] : [this.nSamples, ...this.featureShape];
   }
 
-  /** Samples start..end-1 (end defaults to start+1), keeping the sample axis. */
-  slice(start: number, end = start + 1): Explanation {
-    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > this.nSamples || start > end) {
-      throw new InputError("Explanation.slice", `range [${start}, ${end}) is not inside [0, ${this.nSamples})`);
-    }
+  /** Sample `i` (negative counts from the end) as a one-sample Explanation: what `plots.waterfall` and `plots.shapImage` draw. */
+  row(i: number): Explanation {
+    const r = i < 0 ? this.nSamples + i : i;
+    if (!Number.isInteger(r) || r < 0 || r >= this.nSamples) throw new InputError("Explanation.row", `row ${i} out of range for ${this.nSamples} rows`);
+    return this.select([r]);
+  }
+
+  /** Samples start..end-1 as `Array.prototype.slice` takes them (end defaults to N; negative indices count from the end). */
+  slice(start = 0, end = this.nSamples): Explanation {
+    const s = clampIndex(start, this.nSamples);
+    const e = clampIndex(end, this.nSamples);
     const idx: number[] = [];
-    for (let i = start; i < end; i++) idx.push(i);
+    for (let i = s; i < e; i++) idx.push(i);
     return this.select(idx);
   }
 
   /**
-   * The samples at `which` (indices, in that order) or those for which `which(i, this)` is true, e.g.
-   * `expl.select((i) => label[i] === 0 && predicted[i] === 0)`.
+   * The samples at `which`: indices (in that order), a boolean mask with one entry per sample, or those for
+   * which `which(i, this)` is true, e.g. `expl.select((i) => label[i] === 0 && predicted[i] === 0)`. An empty
+   * selection gives an explanation of 0 samples.
    */
-  select(which: ArrayLike<number> | ((sample: number, explanation: Explanation) => boolean)): Explanation {
+  select(which: ArrayLike<number> | readonly boolean[] | ((sample: number, explanation: Explanation) => boolean)): Explanation {
+    const where = "Explanation.select";
     const idx: number[] = [];
     if (typeof which === "function") {
       for (let i = 0; i < this.nSamples; i++) if (which(i, this)) idx.push(i);
+    } else if (Array.isArray(which) && which.length > 0 && typeof which[0] === "boolean") {
+      if (which.length !== this.nSamples) throw new InputError(where, `mask has ${which.length} entries for ${this.nSamples} rows`);
+      which.forEach((keep, i) => {
+        if (keep) idx.push(i);
+      });
     } else {
-      for (let j = 0; j < which.length; j++) {
-        const i = which[j];
-        if (!Number.isInteger(i) || i < 0 || i >= this.nSamples) throw new InputError("Explanation.select", `index ${i} is not a sample index in [0, ${this.nSamples})`);
+      const list = which as ArrayLike<number>;
+      for (let j = 0; j < list.length; j++) {
+        const i = list[j];
+        if (!Number.isInteger(i) || i < 0 || i >= this.nSamples) throw new InputError(where, `row ${i} out of range for ${this.nSamples} rows`);
         idx.push(i);
       }
     }
@@ -154,24 +222,49 @@ export class Explanation {
     const indices = new Int32Array(idx.length * k);
     idx.forEach((i, j) => indices.set(this.outputIndices.subarray(i * k, (i + 1) * k), j * k));
     return new Explanation({
+      ...this.init(),
       values: take(this.values, f * k),
       baseValues: take(this.baseValues, k),
       data: take(this.data, f),
       nSamples: idx.length,
-      featureShape: this.featureShape,
-      nOutputs: k,
       outputIndices: indices,
       outputNames: this.outputNames ? idx.map((i) => this.outputNames![i]) : null,
       modelOutputs: this.modelOutputs ? take(this.modelOutputs, k) : null,
-      featureNames: this.featureNames,
+      evalCounts: this.evalCounts ? Int32Array.from(idx, (i) => this.evalCounts![i]) : null,
     });
   }
 
   /**
-   * Mean over `axis` of `shape` (0 = samples, 1..F = feature axes; the output axis cannot be averaged).
+   * One feature over every sample (shap's `expl[:, "p_travel_sec"]`): featureShape [1], the feature's name as
+   * the only feature name. `feature` is a name or a flat feature index.
+   */
+  column(feature: number | string): Explanation {
+    const j = this.featureIndex(feature);
+    const n = this.nSamples;
+    const f = this.nFeatures;
+    const k = this.nOutputs;
+    const values = new Float64Array(n * k);
+    const data = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let r = 0; r < k; r++) values[i * k + r] = this.values[(i * f + j) * k + r];
+      data[i] = this.data[i * f + j];
+    }
+    return new Explanation({
+      ...this.init(),
+      values,
+      data,
+      featureShape: [1],
+      featureNames: [this.featureNames ? this.featureNames[j] : `Feature ${j}`],
+      opHistory: [...this.opHistory, `column(${JSON.stringify(feature)})`],
+    });
+  }
+
+  /**
+   * Mean over `axis` of `shape` (0 = samples, then the feature axes; the output axis cannot be averaged).
    * Over samples the result has one sample, and every sample must explain the same outputs in the same rank
    * order (otherwise rank 0 would mix classes: select by class first, or use classAveragedMaps). Over a
-   * feature axis, that axis is dropped; `data` is averaged over it as well.
+   * feature axis, that axis is dropped; `data` is averaged over it as well. `expl.abs().mean(0)` is the global
+   * importance of each feature (shap's `shap_values.abs.mean(0)`).
    */
   mean(axis: number): Explanation {
     return this.reduce(axis, "mean");
@@ -188,9 +281,34 @@ export class Explanation {
     return this.reduce(this.featureShape.length, "sum");
   }
 
-  /** Absolute values (for mean |SHAP| summaries); everything else unchanged. */
+  /** Absolute values (for mean |SHAP| summaries, shap's `.abs`); everything else unchanged. */
   abs(): Explanation {
-    return this.withValues(this.values.map(Math.abs));
+    return new Explanation({ ...this.init(), values: this.values.map(Math.abs), opHistory: [...this.opHistory, "abs"] });
+  }
+
+  /** Flat feature indices by decreasing mean |value| over samples and outputs (ties: lower index first): the beeswarm's row order. */
+  featureOrder(): Int32Array {
+    const f = this.nFeatures;
+    const k = this.nOutputs;
+    const importance = new Float64Array(f);
+    for (let i = 0; i < this.nSamples; i++) for (let p = 0; p < f; p++) for (let r = 0; r < k; r++) importance[p] += Math.abs(this.values[(i * f + p) * k + r]);
+    return Int32Array.from({ length: f }, (_, p) => p).sort((a, b) => importance[b] - importance[a] || a - b);
+  }
+
+  /** f(x) per sample and output as the values give it: base value + sum of values, N x K. */
+  outputs(): Float64Array {
+    const n = this.nSamples;
+    const f = this.nFeatures;
+    const k = this.nOutputs;
+    const out = new Float64Array(n * k);
+    for (let i = 0; i < n; i++) {
+      for (let r = 0; r < k; r++) {
+        let s = this.baseValues[i * k + r];
+        for (let p = 0; p < f; p++) s += this.values[(i * f + p) * k + r];
+        out[i * k + r] = s;
+      }
+    }
+    return out;
   }
 
   /** The F values of sample `sample` for output rank `rank` (a copy). */
@@ -207,22 +325,17 @@ export class Explanation {
   /** Residuals base + sum of values - model output per sample and rank (efficiency of Shapley/Owen values). */
   checkAdditivity(): AdditivityReport {
     if (!this.modelOutputs) throw new InputError("Explanation.checkAdditivity", "this explanation has no modelOutputs to compare with");
-    const n = this.nSamples;
-    const f = this.nFeatures;
+    const sums = this.outputs();
     const k = this.nOutputs;
-    const residuals = new Float64Array(n * k);
+    const residuals = new Float64Array(sums.length);
     let maxAbs = 0;
     let worst = { sample: 0, rank: 0 };
-    for (let i = 0; i < n; i++) {
-      for (let r = 0; r < k; r++) {
-        let s = this.baseValues[i * k + r];
-        for (let p = 0; p < f; p++) s += this.values[(i * f + p) * k + r];
-        const res = s - this.modelOutputs[i * k + r];
-        residuals[i * k + r] = res;
-        if (!(Math.abs(res) <= maxAbs)) {
-          maxAbs = Math.abs(res);
-          worst = { sample: i, rank: r };
-        }
+    for (let at = 0; at < sums.length; at++) {
+      const res = sums[at] - this.modelOutputs[at];
+      residuals[at] = res;
+      if (!(Math.abs(res) <= maxAbs)) {
+        maxAbs = Math.abs(res);
+        worst = { sample: Math.floor(at / k), rank: at % k };
       }
     }
     return { residuals, maxAbsResidual: maxAbs, worst };
@@ -241,7 +354,11 @@ export class Explanation {
     return report;
   }
 
-  /** A JSON-ready object (for results files); `fromJSON` restores an identical Explanation. */
+  /**
+   * A JSON-ready object (for results files); `fromJSON` restores an identical Explanation. The format is
+   * version 1 throughout: fields added since (outputAxis, evalCounts, opHistory) are written only when they
+   * carry something, so files written before them read back unchanged.
+   */
   toJSON(options: { readonly encoding?: ArrayEncoding } = {}): ExplanationJson {
     const enc = options.encoding ?? "base64";
     return {
@@ -250,6 +367,7 @@ export class Explanation {
       nSamples: this.nSamples,
       featureShape: [...this.featureShape],
       nOutputs: this.nOutputs,
+      ...(this.outputAxis ? {} : { outputAxis: false as const }),
       values: encodeArray(this.values, enc),
       baseValues: encodeArray(this.baseValues, enc),
       data: encodeArray(this.data, enc),
@@ -257,6 +375,8 @@ export class Explanation {
       outputNames: this.outputNames ? this.outputNames.map((r) => [...r]) : null,
       modelOutputs: this.modelOutputs ? encodeArray(this.modelOutputs, enc) : null,
       featureNames: this.featureNames ? [...this.featureNames] : null,
+      ...(this.evalCounts ? { evalCounts: Array.from(this.evalCounts) } : {}),
+      ...(this.opHistory.length > 0 ? { opHistory: [...this.opHistory] } : {}),
     };
   }
 
@@ -267,6 +387,7 @@ export class Explanation {
     if (!o || typeof o !== "object" || o.format !== EXPLANATION_FORMAT) throw new InputError(where, `not a ${EXPLANATION_FORMAT} object`);
     if (o.version !== 1) throw new InputError(where, `unsupported version ${String(o.version)}`);
     if (!Array.isArray(o.featureShape) || !Array.isArray(o.outputIndices)) throw new InputError(where, "featureShape and outputIndices must be arrays");
+    if (o.evalCounts !== undefined && !Array.isArray(o.evalCounts)) throw new InputError(where, "evalCounts must be an array");
     return new Explanation({
       values: decodeArray(o.values, `${where}: values`),
       baseValues: decodeArray(o.baseValues, `${where}: baseValues`),
@@ -274,10 +395,13 @@ export class Explanation {
       nSamples: Number(o.nSamples),
       featureShape: o.featureShape,
       nOutputs: Number(o.nOutputs),
+      outputAxis: o.outputAxis !== false,
       outputIndices: Int32Array.from(o.outputIndices),
       outputNames: o.outputNames ?? null,
       modelOutputs: o.modelOutputs ? decodeArray(o.modelOutputs, `${where}: modelOutputs`) : null,
       featureNames: o.featureNames ?? null,
+      evalCounts: o.evalCounts ? Int32Array.from(o.evalCounts) : null,
+      opHistory: o.opHistory ?? [],
     });
   }
 
@@ -286,7 +410,7 @@ export class Explanation {
     if (parts.length === 0) throw new InputError("Explanation.concat", "nothing to concatenate");
     const first = parts[0];
     for (const p of parts) {
-      if (p.nOutputs !== first.nOutputs || p.featureShape.join("x") !== first.featureShape.join("x")) {
+      if (p.nOutputs !== first.nOutputs || p.featureShape.join("x") !== first.featureShape.join("x") || p.outputAxis !== first.outputAxis) {
         throw new InputError("Explanation.concat", `shapes differ: ${JSON.stringify(first.shape)} vs ${JSON.stringify(p.shape)}`);
       }
       if (!!p.outputNames !== !!first.outputNames || !!p.modelOutputs !== !!first.modelOutputs) {
@@ -308,6 +432,8 @@ export class Explanation {
       indices.set(p.outputIndices, at);
       at += p.outputIndices.length;
     }
+    // Counts survive only when every part has them (a part read back from an old file may not).
+    const counted = parts.every((p) => p.evalCounts !== null);
     return new Explanation({
       values: cat((e) => e.values),
       baseValues: cat((e) => e.baseValues),
@@ -315,15 +441,22 @@ export class Explanation {
       nSamples: parts.reduce((s, p) => s + p.nSamples, 0),
       featureShape: first.featureShape,
       nOutputs: first.nOutputs,
+      outputAxis: first.outputAxis,
       outputIndices: indices,
       outputNames: first.outputNames ? parts.flatMap((p) => p.outputNames!) : null,
       modelOutputs: first.modelOutputs ? cat((e) => e.modelOutputs!) : null,
       featureNames: first.featureNames,
+      evalCounts: counted ? Int32Array.from(parts.flatMap((p) => Array.from(p.evalCounts!))) : null,
+      opHistory: first.opHistory,
     });
   }
 
-  private withValues(values: Float64Array): Explanation {
-    return new Explanation({ ...this.init(), values });
+  private featureIndex(feature: number | string): number {
+    const j = typeof feature === "string" ? (this.featureNames ? this.featureNames.indexOf(feature) : -1) : feature;
+    if (!Number.isInteger(j) || j < 0 || j >= this.nFeatures) {
+      throw new InputError("Explanation.column", `unknown feature ${JSON.stringify(feature)} (${this.nFeatures} features)`);
+    }
+    return j;
   }
 
   private init(): ExplanationInit {
@@ -334,19 +467,23 @@ export class Explanation {
       nSamples: this.nSamples,
       featureShape: this.featureShape,
       nOutputs: this.nOutputs,
+      outputAxis: this.outputAxis,
       outputIndices: this.outputIndices,
       outputNames: this.outputNames,
       modelOutputs: this.modelOutputs,
       featureNames: this.featureNames,
+      evalCounts: this.evalCounts,
+      opHistory: this.opHistory,
     };
   }
 
   private reduce(axis: number, op: "mean" | "sum"): Explanation {
     const where = `Explanation.${op}`;
-    const nAxes = this.featureShape.length + 2;
+    const nAxes = this.shape.length;
     if (!Number.isInteger(axis) || axis < 0 || axis >= nAxes) throw new InputError(where, `axis ${axis} is not in [0, ${nAxes}) for shape ${JSON.stringify(this.shape)}`);
-    if (axis === nAxes - 1) throw new InputError(where, "the last axis is the explained output (rank); reducing it mixes outputs");
+    if (this.outputAxis && axis === nAxes - 1) throw new InputError(where, "the last axis is the explained output (rank); reducing it mixes outputs");
     const k = this.nOutputs;
+    const history = [...this.opHistory, `${op}(${axis})`];
     if (axis === 0) {
       const n = this.nSamples;
       if (n === 0) throw new InputError(where, "no samples to reduce");
@@ -363,16 +500,16 @@ export class Explanation {
       }
       const sameNames = this.outputNames !== null && this.outputNames.every((row) => row.join("\u0000") === this.outputNames![0].join("\u0000"));
       return new Explanation({
+        ...this.init(),
         values: reduceAxis(this.values, 1, n, this.nFeatures * k, op),
         baseValues: reduceAxis(this.baseValues, 1, n, k, op),
         data: reduceAxis(this.data, 1, n, this.nFeatures, "mean"),
         nSamples: 1,
-        featureShape: this.featureShape,
-        nOutputs: k,
         outputIndices: this.outputIndices.slice(0, k),
         outputNames: sameNames ? [this.outputNames![0]] : null,
         modelOutputs: this.modelOutputs ? reduceAxis(this.modelOutputs, 1, n, k, op) : null,
-        featureNames: this.featureNames,
+        evalCounts: null,
+        opHistory: history,
       });
     }
     const fa = axis - 1;
@@ -384,8 +521,10 @@ export class Explanation {
       ...this.init(),
       values: reduceAxis(this.values, outer, len, innerData * k, op),
       data: reduceAxis(this.data, outer, len, innerData, "mean"),
+      // A table reduced over its only feature axis is left with featureShape [] (one scalar per sample).
       featureShape: [...fs.slice(0, fa), ...fs.slice(fa + 1)],
       featureNames: null,
+      opHistory: history,
     });
   }
 }
@@ -406,6 +545,8 @@ export interface ExplanationJson {
   readonly nSamples: number;
   readonly featureShape: number[];
   readonly nOutputs: number;
+  /** Present (false) only for explanations without an output axis. */
+  readonly outputAxis?: false;
   readonly values: EncodedArray;
   readonly baseValues: EncodedArray;
   readonly data: EncodedArray;
@@ -413,6 +554,15 @@ export interface ExplanationJson {
   readonly outputNames: string[][] | null;
   readonly modelOutputs: EncodedArray | null;
   readonly featureNames: string[] | null;
+  /** Present when the explainer counted its model evaluations per sample. */
+  readonly evalCounts?: number[];
+  /** Present when the explanation is a reduction of another. */
+  readonly opHistory?: string[];
+}
+
+function clampIndex(i: number, n: number): number {
+  const k = i < 0 ? n + i : i;
+  return Math.min(Math.max(k, 0), n);
 }
 
 /** Sum or mean over the middle axis of an outer x len x inner array. */

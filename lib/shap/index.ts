@@ -17,7 +17,6 @@ export { boxBlur } from "./maskers/box-blur";
 export { inpaintTelea } from "./maskers/inpaint-telea";
 export { PartitionExplainer } from "./partition/partition-explainer";
 export type { PartitionExplainerOptions, PartitionExplainOptions } from "./partition/partition-explainer";
-export { exactOwenValues } from "./partition/exact-owen";
 export { explainToFile } from "./partition/explain-run";
 export type { ExplainRunOptions } from "./partition/explain-run";
 // TreeSHAP (lib/shap/tree has its own barrel, kept by the tree-explainer work).

@@ -75,7 +75,7 @@ test("the grouped split never puts one event on both sides; the random split doe
 test("TreeSHAP on the explained test rows: additive to 1e-9, expected value near the training mean, features ranked", () => {
   for (const e of [first.random, first.groupedByEvent]) {
     const x = e.explanation!;
-    assert.equal(x.nRows, N_EXPLAIN);
+    assert.equal(x.nSamples, N_EXPLAIN);
     assert.equal(x.nFeatures, 73);
     assert.deepEqual(x.featureNames, table.featureNames);
     assert.ok(e.additivityResidual !== null && e.additivityResidual < 1e-9, `residual ${e.additivityResidual}`);
@@ -86,7 +86,7 @@ test("TreeSHAP on the explained test rows: additive to 1e-9, expected value near
     assert.ok(Math.abs(e.expectedValue - yTrainMean) < 0.1, `expected value ${e.expectedValue}, training mean ${yTrainMean}`);
     assert.equal(e.topFeatures.length, 73);
     for (let k = 1; k < 73; k++) assert.ok(e.topFeatures[k - 1].meanAbsShap >= e.topFeatures[k].meanAbsShap);
-    assert.equal(e.topFeatures[0].meanAbsShap, x.meanAbs()[e.topFeatures[0].index]);
+    assert.equal(e.topFeatures[0].meanAbsShap, x.abs().mean(0).values[e.topFeatures[0].index]);
   }
   for (const e of first.perStation) assert.equal(e.explanation, null);
 });

@@ -47,7 +47,7 @@ test("assertAdditivity throws when values do not add up", () => {
 
 test("slice and select keep parallel arrays aligned", () => {
   const e = sample3();
-  const s = e.slice(1);
+  const s = e.row(1);
   assert.equal(s.nSamples, 1);
   assert.deepEqual(Array.from(s.baseValues), [3, 4]);
   assert.deepEqual(s.outputNames, [["after", "fore"]]);
@@ -60,8 +60,11 @@ test("slice and select keep parallel arrays aligned", () => {
   const byPredicate = e.select((i, ex) => ex.outputIndices[i * 2] === 0);
   assert.deepEqual(Array.from(byPredicate.baseValues), [1, 2, 5, 6]);
   assert.equal(e.slice(0, 3).nSamples, 3);
-  assert.throws(() => e.slice(2, 4), /not inside/);
-  assert.throws(() => e.select([3]), /index 3/);
+  assert.equal(e.slice(2, 4).nSamples, 1, "slice clamps as Array.prototype.slice does");
+  assert.equal(e.row(1).nSamples, 1);
+  assert.deepEqual(Array.from(e.row(-1).baseValues), [5, 6]);
+  assert.throws(() => e.row(3), /row 3 out of range for 3 rows/);
+  assert.throws(() => e.select([3]), /row 3 out of range/);
 });
 
 test("mean over samples needs the same outputs per rank; it keeps a sample axis of 1 and additivity", () => {
@@ -161,4 +164,85 @@ test("inconsistent fields are refused", () => {
   assert.throws(() => new Explanation({ ...ok, outputNames: [["a"]] }), /outputNames\[0\] must have 2 names/);
   assert.throws(() => new Explanation({ ...ok, featureShape: [0] }), /featureShape/);
   assert.throws(() => new Explanation({ ...ok, featureNames: ["a"] }), /featureNames/);
+});
+
+// ---- tables (TreeExplainer's form): shape [N, F], no output axis ----
+
+/** 3 rows x 2 features, made as shap makes a table explanation: values, base values, data, names. */
+const table = () =>
+  new Explanation({ values: Float64Array.of(1, -4, -3, 2, 2, 0), baseValues: Float64Array.of(10, 10, 10), data: Float64Array.of(0.1, 5, 0.2, 6, 0.3, 7), featureNames: ["a", "b"] });
+
+test("tables: shapes inferred from the arrays, default feature names and shape errors", () => {
+  const e = table();
+  assert.equal(e.nSamples, 3);
+  assert.equal(e.nFeatures, 2);
+  assert.deepEqual(e.shape, [3, 2]);
+  assert.equal(e.outputAxis, false);
+  assert.deepEqual(new Explanation({ values: Float64Array.of(1, 2), baseValues: Float64Array.of(0), data: Float64Array.of(3, 4) }).featureNames, ["Feature 0", "Feature 1"]);
+  assert.throws(() => new Explanation({ values: Float64Array.of(1, 2, 3), baseValues: Float64Array.of(0, 0), data: Float64Array.of(1, 2, 3) }), /not a multiple of the 2 rows/);
+  assert.throws(() => new Explanation({ values: Float64Array.of(1, 2), baseValues: Float64Array.of(0), data: Float64Array.of(1) }), /data has 1 entries, values 2/);
+  assert.throws(() => new Explanation({ values: Float64Array.of(1, 2), baseValues: Float64Array.of(0), data: Float64Array.of(1, 2), featureNames: ["x"] }), /1 feature names for 2 features/);
+  assert.throws(() => new Explanation({ values: new Float64Array(0), baseValues: new Float64Array(0), data: new Float64Array(0) }), /no rows/);
+});
+
+test("tables: mean(0) and abs().mean(0) are Explanations; featureOrder and abs", () => {
+  const e = table();
+  const mean = e.mean(0);
+  assert.ok(mean instanceof Explanation);
+  assert.deepEqual(mean.shape, [1, 2]);
+  assert.deepEqual(Array.from(mean.values), [0, -2 / 3]);
+  assert.deepEqual(Array.from(e.abs().mean(0).values), [2, 2]);
+  assert.deepEqual(e.abs().mean(0).opHistory, ["abs", "mean(0)"]);
+  assert.deepEqual(Array.from(e.featureOrder()), [0, 1], "ties keep the lower index first");
+  assert.deepEqual(Array.from(e.select([0]).featureOrder()), [1, 0]);
+  assert.deepEqual(Array.from(e.abs().values), [1, 4, 3, 2, 2, 0]);
+  assert.deepEqual(Array.from(e.values), [1, -4, -3, 2, 2, 0], "abs() does not modify the original");
+  assert.deepEqual(e.mean(1).shape, [3], "reducing the only feature axis leaves one scalar per row");
+  assert.throws(() => e.mean(2), /axis 2 is not in \[0, 2\)/);
+});
+
+test("tables: row, column and outputs", () => {
+  const e = table();
+  const r = e.row(1);
+  assert.deepEqual(r.shape, [1, 2]);
+  assert.deepEqual(Array.from(r.values), [-3, 2]);
+  assert.deepEqual(Array.from(r.data), [0.2, 6]);
+  assert.deepEqual(Array.from(r.baseValues), [10]);
+  assert.deepEqual(Array.from(r.outputs()), [9]);
+  assert.deepEqual(r.featureNames, ["a", "b"]);
+  assert.deepEqual(Array.from(e.row(-1).values), [2, 0]);
+  assert.throws(() => e.row(3), /row 3 out of range for 3 rows/);
+  const c = e.column("b");
+  assert.deepEqual(c.shape, [3, 1]);
+  assert.deepEqual(Array.from(c.values), [-4, 2, 0]);
+  assert.deepEqual(Array.from(c.data), [5, 6, 7]);
+  assert.deepEqual(c.featureNames, ["b"]);
+  assert.deepEqual(Array.from(e.column(0).values), [1, -3, 2]);
+  assert.throws(() => e.column("z"), /unknown feature "z"/);
+  assert.deepEqual(Array.from(e.outputs()), [7, 9, 12]);
+});
+
+test("tables: slice and select return new explanations", () => {
+  const e = table();
+  assert.deepEqual(Array.from(e.slice(1).values), [-3, 2, 2, 0]);
+  assert.deepEqual(Array.from(e.slice(-1).data), [0.3, 7]);
+  assert.deepEqual(Array.from(e.select([true, false, true]).values), [1, -4, 2, 0]);
+  assert.deepEqual(Array.from(e.select(Int32Array.of(2, 0)).baseValues), [10, 10]);
+  assert.throws(() => e.select([true, false]), /mask has 2 entries for 3 rows/);
+  assert.equal(e.select([false, false, false]).nSamples, 0, "an empty selection is an empty explanation");
+  assert.throws(() => e.select([5]), /row 5 out of range/);
+});
+
+test("tables: JSON round trip keeps the missing output axis; evalCounts and opHistory survive select and concat", () => {
+  const e = table();
+  const back = Explanation.fromJSON(JSON.parse(JSON.stringify(e.abs().toJSON())));
+  assert.deepEqual(back.shape, [3, 2]);
+  assert.deepEqual(back.opHistory, ["abs"]);
+  assert.equal("outputAxis" in sample3().toJSON(), false, "explanations with an output axis write the format as before");
+  const counted = new Explanation({ ...sample3(), evalCounts: Int32Array.of(100, 101, 102) });
+  assert.deepEqual(Array.from(counted.select([2, 0]).evalCounts!), [102, 100]);
+  assert.deepEqual(Array.from(Explanation.concat([counted.slice(0, 1), counted.slice(1)]).evalCounts!), [100, 101, 102]);
+  assert.equal(Explanation.concat([counted.slice(0, 1), sample3().slice(1)]).evalCounts, null, "counts survive only when every part has them");
+  assert.deepEqual(Array.from(Explanation.fromJSON(JSON.parse(JSON.stringify(counted.toJSON()))).evalCounts!), [100, 101, 102]);
+  assert.throws(() => new Explanation({ ...sample3(), evalCounts: Int32Array.of(1) }), /evalCounts must have N = 3 values/);
 });

@@ -1,20 +1,17 @@
 /**
  * TreeSHAP for tree ensembles in the neutral `TreeEnsemble` form (shap's TreeExplainer, spec:
- * shared/spec/shap-reference.md C): path-dependent values and interactions, the interventional variant,
- * brute-force oracles, a scikit-learn importer, worker-thread parallelism and the `TreeExplainer` facade.
+ * shared/spec/shap-reference.md C): path-dependent values and interactions, the interventional variant, a
+ * scikit-learn importer, worker-thread parallelism and the `TreeExplainer` facade. The brute-force and Saabas
+ * oracles the tests compare against live under test/shap/tree/.
  */
 export { DEFAULT_ADDITIVITY_TOLERANCE, assertAdditivity } from "./additivity";
-export { BRUTE_FORCE_MAX_FEATURES, bruteForceInterventionalShap, bruteForceTreeShap, bruteForceTreeShapInteractions } from "./brute-force";
 export { interventionalTreeShap } from "./interventional";
 export { parallelTreeShap, parallelTreeShapInteractions } from "./parallel";
 export type { ParallelTreeShapOptions } from "./parallel";
 export { prepareTreeEnsemble } from "./prepared-ensemble";
 export type { PreparedEnsemble, PreparedTree } from "./prepared-ensemble";
-export { saabasValues } from "./saabas";
 export { fromSklearnTrees } from "./sklearn-import";
 export type { SklearnForestJson, SklearnImportOptions, SklearnTreeJson } from "./sklearn-import";
-export { TabularExplanation } from "./tabular-explanation";
-export type { TabularRow } from "./tabular-explanation";
 export { checkFeatureMatrix, predictTreeEnsemble, validateTree, validateTreeEnsemble, withCoverWeightedValues } from "./tree-ensemble";
 export type { FeatureMatrix, Tree, TreeEnsemble } from "./tree-ensemble";
 export { TreeExplainer } from "./tree-explainer";

@@ -1,9 +1,9 @@
 import { InputError } from "../../core/errors";
+import { Explanation } from "../explanation";
 import { DEFAULT_ADDITIVITY_TOLERANCE } from "./additivity";
 import { interventionalTreeShapPrepared, PreparedBackground, prepareBackground } from "./interventional";
 import { parallelTreeShapInteractionsPrepared, parallelTreeShapPrepared } from "./parallel";
 import { PreparedEnsemble, prepareTreeEnsemble } from "./prepared-ensemble";
-import { TabularExplanation } from "./tabular-explanation";
 import { FeatureMatrix, TreeEnsemble } from "./tree-ensemble";
 import { TreeInteractionsResult, treeShapInteractionsPrepared } from "./tree-interactions";
 import { treeShapPrepared, TreeShapResult } from "./tree-shap";
@@ -31,14 +31,15 @@ export interface TreeExplainerOptions {
 /**
  * SHAP values of a tree ensemble, after shap's `TreeExplainer` (`shap/explainers/_tree.py`; spec:
  * shared/spec/shap-reference.md C): validates and prepares the ensemble once, then explains any number of row
- * sets. `explain` returns a `TabularExplanation` (values, base values, data, feature names) for the bar,
- * beeswarm and waterfall plots; `shapValues` and `interactionValues` return the raw arrays. The `*Async`
- * variants split rows over `workers` threads.
+ * sets. `explain` returns an `Explanation` of shape [nRows, nFeatures] (values, base values, data, feature names,
+ * and the ensemble's predictions as model outputs) for the bar, beeswarm, waterfall and dependence plots;
+ * `shapValues` and `interactionValues` return the raw arrays. The `*Async` variants split rows over `workers`
+ * threads.
  *
  * @example
  * const explainer = new TreeExplainer(forest);           // path-dependent, like shap.TreeExplainer(rf)
  * const explanation = explainer.explain(X, nRows);        // X: nRows × nFeatures, row-major
- * explanation.meanAbs();                                  // global importance per feature
+ * explanation.abs().mean(0);                            // global importance per feature
  */
 export class TreeExplainer {
   readonly featurePerturbation: "tree_path_dependent" | "interventional";
@@ -92,12 +93,12 @@ export class TreeExplainer {
    * Explains nRows rows in this thread (shap's `explainer(X)`).
    * @param X nRows × nFeatures, row-major, finite
    */
-  explain(X: FeatureMatrix, nRows: number): TabularExplanation {
+  explain(X: FeatureMatrix, nRows: number): Explanation {
     return this.toExplanation(this.shapValues(X, nRows), X);
   }
 
   /** `explain` with the rows split over `workers` threads (the constructor option unless given here). */
-  async explainAsync(X: FeatureMatrix, nRows: number, options: { workers?: number } = {}): Promise<TabularExplanation> {
+  async explainAsync(X: FeatureMatrix, nRows: number, options: { workers?: number } = {}): Promise<Explanation> {
     return this.toExplanation(await this.shapValuesAsync(X, nRows, options), X);
   }
 
@@ -144,7 +145,13 @@ export class TreeExplainer {
     }
   }
 
-  private toExplanation(r: TreeShapResult, X: FeatureMatrix): TabularExplanation {
-    return new TabularExplanation(r.values, new Float64Array(r.nRows).fill(r.expectedValue), Float64Array.from(X), this.featureNames);
+  private toExplanation(r: TreeShapResult, X: FeatureMatrix): Explanation {
+    return new Explanation({
+      values: r.values,
+      baseValues: new Float64Array(r.nRows).fill(r.expectedValue),
+      data: Float64Array.from(X),
+      featureNames: this.featureNames,
+      modelOutputs: r.predictions,
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { exactOwenValues } from "../../../lib/shap/partition/exact-owen";
+import { exactOwenValues } from "./exact-owen";
 import { PartitionTree } from "../../../lib/shap/maskers/partition-tree";
 import { Rng } from "../../../lib/core/rng";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { PartitionExplainer } from "../../../lib/shap/partition/partition-explainer";
-import { exactOwenValues } from "../../../lib/shap/partition/exact-owen";
+import { exactOwenValues } from "./exact-owen";
 import { ImageMasker } from "../../../lib/shap/maskers/image-masker";
 import { PartitionTree, type NestedPairs } from "../../../lib/shap/maskers/partition-tree";
 import type { BoundMasker, Masker } from "../../../lib/shap/maskers/masker";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bruteForceInterventionalShap, bruteForceTreeShap, bruteForceTreeShapInteractions } from "../../../lib/shap/tree/brute-force";
+import { bruteForceInterventionalShap, bruteForceTreeShap, bruteForceTreeShapInteractions } from "./brute-force";
 import { TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
 import { assertClose, handTree, singleTreeEnsemble } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
-import { bruteForceInterventionalShap } from "../../../lib/shap/tree/brute-force";
+import { bruteForceInterventionalShap } from "./brute-force";
 import { interventionalTreeShap } from "../../../lib/shap/tree/interventional";
 import { fromSklearnTrees } from "../../../lib/shap/tree/sklearn-import";
 import { predictTreeEnsemble, TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { saabasValues } from "../../../lib/shap/tree/saabas";
+import { saabasValues } from "./saabas";
 import { fromSklearnTrees } from "../../../lib/shap/tree/sklearn-import";
 import { TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
 import { andTree, assertClose, flat, loadTreeCases, NO_SHARED, singleTreeEnsemble } from "./helpers";

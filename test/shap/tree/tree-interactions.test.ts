@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
-import { bruteForceTreeShapInteractions } from "../../../lib/shap/tree/brute-force";
+import { bruteForceTreeShapInteractions } from "./brute-force";
 import { fromSklearnTrees } from "../../../lib/shap/tree/sklearn-import";
 import { TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
 import { treeShapInteractions } from "../../../lib/shap/tree/tree-interactions";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
-import { bruteForceTreeShap } from "../../../lib/shap/tree/brute-force";
+import { bruteForceTreeShap } from "./brute-force";
 import { fromSklearnTrees } from "../../../lib/shap/tree/sklearn-import";
 import { Tree, TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
 import { treeShap } from "../../../lib/shap/tree/tree-shap";

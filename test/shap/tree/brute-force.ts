@@ -1,5 +1,5 @@
-import { InputError } from "../../core/errors";
-import { checkFeatureMatrix, FeatureMatrix, Tree, TreeEnsemble, validateTreeEnsemble } from "./tree-ensemble";
+import { InputError } from "../../../lib/core/errors";
+import { checkFeatureMatrix, FeatureMatrix, Tree, TreeEnsemble, validateTreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
 
 /** Largest feature count the brute-force oracles accept (2^F coalitions per row). */
 export const BRUTE_FORCE_MAX_FEATURES = 16;

@@ -8,8 +8,8 @@
  * and a leaf i receives w (v(C u {i}) - v(C)); the start is owen(root, {}, 1). The cost is about 2 M^2 game
  * evaluations for a balanced tree (each distinct coalition is evaluated once), so keep M small (tens).
  */
-import { InputError } from "../../core/errors";
-import type { PartitionTree } from "../maskers/partition-tree";
+import { InputError } from "../../../lib/core/errors";
+import type { PartitionTree } from "../../../lib/shap/maskers/partition-tree";
 
 /** Largest game enumerated: M^2 leaf visits, each copying an M-byte context. */
 const MAX_PLAYERS = 256;

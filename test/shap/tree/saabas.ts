@@ -1,7 +1,7 @@
-import { assertAdditivity, DEFAULT_ADDITIVITY_TOLERANCE } from "./additivity";
-import { PreparedEnsemble, predictPreparedRow, prepareTreeEnsemble, roundToFloat32 } from "./prepared-ensemble";
-import { checkFeatureMatrix, FeatureMatrix, TreeEnsemble } from "./tree-ensemble";
-import { TreeShapOptions, TreeShapResult } from "./tree-shap";
+import { assertAdditivity, DEFAULT_ADDITIVITY_TOLERANCE } from "../../../lib/shap/tree/additivity";
+import { PreparedEnsemble, predictPreparedRow, prepareTreeEnsemble, roundToFloat32 } from "../../../lib/shap/tree/prepared-ensemble";
+import { checkFeatureMatrix, FeatureMatrix, TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
+import { TreeShapOptions, TreeShapResult } from "../../../lib/shap/tree/tree-shap";
 
 /**
  * Saabas path attributions (shap `TreeExplainer.shap_values(X, approximate=True)`; Saabas's "treeinterpreter";
