@@ -89,7 +89,8 @@ function label(a: Arrangement): string {
   const model = buildCnn2d({ seed: 1 });
   setCnnMetadata(model, { standardization: computeStandardization(data.images, N_IMAGES) });
   const predicted = predictCnn(model, data.images, N_IMAGES).labels;
-  const base = { model, images: data.images, trueLabels: predicted, traceNames: data.names, nPerClass: N_IMAGES, maxEvals: MAX_EVALS, batchSize: BATCH };
+  const images = { images: data.images, labels: predicted, traceNames: data.names };
+  const base = { nPerClass: N_IMAGES, maxEvals: MAX_EVALS, batchSize: BATCH };
   console.log(
     `CNN2D SHAP: ${N_IMAGES} real NRCA spectrograms (33 x 153 x 3), maxEvals ${MAX_EVALS}, batchSize ${BATCH}, top-1 logit; ` +
       `${os.cpus().length} CPUs, load average ${os.loadavg().map((v) => v.toFixed(1)).join(" ")}`,
@@ -107,7 +108,7 @@ function label(a: Arrangement): string {
   console.log(`model alone: ${modelOnlyS.toFixed(3)} s per 1000 forward passes (in-process, batches of ${BATCH}); shap + PyTorch: ${SHAP_PYTORCH_MODEL_S} s`);
 
   // Warm-up (JIT, wasm kernels), not counted.
-  await explainCnnClassMaps({ ...base, maxEvals: 100, workers: { model: 0, masker: 0 }, concurrency: 1 });
+  await explainCnnClassMaps(model, images, { ...base, maxEvals: 100, workers: { model: 0, masker: 0 }, concurrency: 1 });
 
   const arrangements: Arrangement[] = CUSTOM
     ? CUSTOM
@@ -127,7 +128,7 @@ function label(a: Arrangement): string {
       ];
   for (const a of arrangements) {
     const cpu0 = process.cpuUsage();
-    const r = await explainCnnClassMaps({ ...base, workers: a.workers, concurrency: a.concurrency });
+    const r = await explainCnnClassMaps(model, images, { ...base, workers: a.workers, concurrency: a.concurrency });
     const cpu = process.cpuUsage(cpu0);
     const n = r.timing.imagesComputed;
     const perImage = r.timing.explainSeconds / n;

@@ -3,7 +3,7 @@
  * (paper-pipeline.md section 4, shap-reference.md A.1, A.2): masked 33 x 153 x 3 images on the 0..255 scale go
  * to a model function that standardises them inside and returns raw logits (or probabilities) of
  * ["foreshock", "aftershock"]. The explainer is timed (the wall time inside model calls and inside the masker's
- * fills, i.e. inpainting, is summed) and records the model evaluations of every explained image.
+ * fills, i.e. inpainting, is summed); the model evaluations of every explained image come with its Explanation.
  *
  * Where the work runs (2 cores): the model either on the calling thread (`cnnModelFn`) or on InferencePool
  * worker threads, the inpainting on the calling thread plus `workers.masker` worker threads, and several
@@ -19,7 +19,6 @@ import { InferencePool } from "../cnn/inference-pool";
 import { cnnModelFn, type CnnOutput } from "../cnn/model-fn";
 import type { Standardization } from "../cnn/standardize";
 import { InputError } from "../core/errors";
-import type { ProgressFn } from "../core/progress";
 import type { FloatArray, ModelFn } from "../shap/explainer";
 import type { Explanation } from "../shap/explanation";
 import { ImageMasker } from "../shap/maskers/image-masker";
@@ -27,6 +26,7 @@ import type { BoundMasker, Masker } from "../shap/maskers/masker";
 import type { PartitionTree } from "../shap/maskers/partition-tree";
 import { PartitionExplainer, type PartitionExplainOptions } from "../shap/partition/partition-explainer";
 import { SPECTROGRAM_IMAGE_SHAPE } from "../spectrogram/spectrogram-image";
+import type { ImageSubset, SubsetImage } from "./cnn-image-subset";
 
 /** Worker threads of an explanation run. */
 export interface CnnShapWorkers {
@@ -79,24 +79,25 @@ export interface CnnShapTiming {
   readonly imagesExplained: number;
 }
 
-/** A ready explainer for the CNN2D, with its timing, evaluation counts and threads. */
+/** A ready explainer for the CNN2D, with its timing and threads. */
 export interface CnnShapExplainer {
   /** The explainer; its `explain` takes n x 33 x 153 x 3 images on 0..255 (NHWC, channel fastest). */
-  readonly explainer: RecordingPartitionExplainer;
+  readonly explainer: PartitionExplainer;
   /** The model function the explainer calls (0..255 images in, n x 2 outputs out). */
   readonly modelFn: ModelFn;
   /** The threads in use. */
   readonly workers: Required<CnnShapWorkers>;
   readonly output: CnnOutput;
+  /**
+   * Explains one image of a subset (`subset.image(i)`) or a whole subset, shap's `explainer(X, max_evals=...,
+   * batch_size=..., outputs=...)`: the Explanation holds the values, base values, model outputs, output names and
+   * evaluation counts of every image.
+   */
+  explain(images: SubsetImage | ImageSubset, options?: PartitionExplainOptions): Promise<Explanation>;
   /** Time spent so far. */
   timing(): CnnShapTiming;
   /** Sets the timing back to zero. */
   resetTiming(): void;
-  /**
-   * Samples sent to the model (f00 and f11 included) per explained image, by the image's index in the run
-   * (its `sampleIndexOffset`-based global index), for every image explained since creation.
-   */
-  readonly evalCounts: ReadonlyMap<number, number>;
   /** Stops the worker threads and frees the model copy; the explainer cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -104,8 +105,8 @@ export interface CnnShapExplainer {
 /**
  * Sets up the Partition explainer with the Telea-inpainting Image masker (shape 33 x 153 x 3) for `model`
  * (a CNN2D from buildCnn2d, trained or loaded), as the paper used shap: call
- * `explainer.explain(images, n, { maxEvals: 1000, batchSize: 50, outputs: 1, concurrency })`. Call `close()`
- * when done. Throws an InputError for a bad thread count or output kind, and when the model carries no
+ * `explain(subset.image(0), { maxEvals: 1000, batchSize: 50, outputs: 2 })` (or `explainer.explain(images, n,
+ * options)` on raw arrays). Call `close()` when done. Throws an InputError for a bad thread count or output kind, and when the model carries no
  * standardisation and none is given.
  */
 export async function createCnnShapExplainer(model: tf.LayersModel, options: CnnShapExplainerOptions = {}): Promise<CnnShapExplainer> {
@@ -148,7 +149,7 @@ export async function createCnnShapExplainer(model: tf.LayersModel, options: Cnn
     throw e;
   }
   const masker = new TimedMasker(imageMasker, counters);
-  const explainer = new RecordingPartitionExplainer(timedModel, masker, { outputNames });
+  const explainer = new PartitionExplainer(timedModel, masker, { outputNames });
   let closed = false;
   return {
     explainer,
@@ -160,37 +161,16 @@ export async function createCnnShapExplainer(model: tf.LayersModel, options: Cnn
       counters.modelS = counters.maskingS = 0;
       counters.evaluations = counters.images = 0;
     },
-    evalCounts: explainer.evalCounts,
+    explain: (images, explainOptions = {}) => {
+      const samples = "image" in images ? Float32Array.from(images.images) : Float32Array.from(images.data);
+      return explainer.explain(samples, "image" in images ? images.n : 1, explainOptions);
+    },
     close: async () => {
       if (closed) return;
       closed = true;
       await Promise.all([imageMasker.close(), release()]);
     },
   };
-}
-
-/**
- * The Partition explainer, recording per image the model evaluations of each `explain` call (explainToFile
- * explains a run in chunks, and `lastModelEvalCounts` only holds the last chunk), and optionally reporting
- * progress over a whole run rather than per chunk.
- */
-export class RecordingPartitionExplainer extends PartitionExplainer {
-  /** Model evaluations per image, by global image index. */
-  readonly evalCounts = new Map<number, number>();
-  /**
-   * When set, receives every chunk's progress with the chunk's first global image index, in place of the
-   * call's own `onProgress`.
-   */
-  runProgress: ((firstImage: number, done: number, total: number, label?: string) => void) | null = null;
-
-  override async explain(samples: FloatArray, n: number, options: PartitionExplainOptions = {}): Promise<Explanation> {
-    const offset = options.sampleIndexOffset ?? 0;
-    const report = this.runProgress;
-    const onProgress: ProgressFn | undefined = report ? (done, total, label) => report(offset, done, total, label) : options.onProgress;
-    const expl = await super.explain(samples, n, { ...options, onProgress });
-    this.lastModelEvalCounts.forEach((count, i) => this.evalCounts.set(offset + i, count));
-    return expl;
-  }
 }
 
 /** A masker that adds the wall time of every fill to `counters.maskingS`; otherwise the inner masker itself. */

@@ -35,9 +35,9 @@ import { classAveragedMaps } from "../shap/aggregate";
 import type { Explanation } from "../shap/explanation";
 import type { PartitionExplainOptions } from "../shap/partition/partition-explainer";
 import { explainToFile } from "../shap/partition/explain-run";
-import { spectrogramPlan } from "../spectrogram/spectrogram";
-import { DSET_SAMPLES, DSET_SAMPLING_RATE_HZ } from "../waveform/trace";
-import { createCnnShapExplainer, DEFAULT_CNN_SHAP_ARRANGEMENT, type CnnShapWorkers } from "./cnn-shap-explainer";
+import { SPECTROGRAM_IMAGE_FREQS_HZ, SPECTROGRAM_IMAGE_TIMES_S } from "../spectrogram/spectrogram-image";
+import { IMAGE_P_ARRIVAL_S } from "./cnn-image-subset";
+import { createCnnShapExplainer, DEFAULT_CNN_SHAP_ARRANGEMENT, type CnnShapExplainer, type CnnShapTiming, type CnnShapWorkers } from "./cnn-shap-explainer";
 import { mapPeaks, type MapPeaks } from "./cnn-shap-peaks";
 
 /** How the per-image maps are normalised before the class average (lib/shap/aggregate.ts). */
@@ -62,21 +62,26 @@ export const PAPER_CNN_SHAP = {
   allStations: { foreshockBandHz: [16, 27], aftershockBandHz: [28, 40] },
 } as const;
 
-/** Options of `explainCnnClassMaps`. */
-export interface ExplainCnnClassMapsOptions {
-  /** The CNN2D (buildCnn2d, trained or loaded). */
-  readonly model: tf.LayersModel;
+/**
+ * The test images `explainCnnClassMaps` takes: an `ImageSubset` (`experiment.test`, `takeImageSubset`), or the
+ * same fields as plain arrays.
+ */
+export interface ClassMapImages {
   /**
-   * Test images, n x 33 x 153 x 3 on 0..255 (NHWC, channel fastest, row 0 = 0 Hz): the 8-bit spectrogram
-   * images. Float arrays are accepted when they hold the same whole numbers.
+   * n x 33 x 153 x 3 on 0..255 (NHWC, channel fastest, row 0 = 0 Hz): the 8-bit spectrogram images. Float
+   * arrays are accepted when they hold the same whole numbers.
    */
   readonly images: Uint8Array | Uint8ClampedArray | Float32Array | Float64Array;
   /** True class per image: 0 = foreshock, 1 = aftershock. */
-  readonly trueLabels: ArrayLike<number>;
+  readonly labels: ArrayLike<number>;
   /** trace_name per image. */
   readonly traceNames: readonly string[];
   /** receiver_name per image, when known. */
   readonly stations?: readonly string[];
+}
+
+/** Options of `explainCnnClassMaps`. */
+export interface ExplainCnnClassMapsOptions {
   /** Correctly classified images to explain per class (fewer when fewer are correct); the paper had about 300. */
   readonly nPerClass: number;
   /** Model evaluations per image (shap's max_evals). @default 1000 */
@@ -87,6 +92,12 @@ export interface ExplainCnnClassMapsOptions {
   readonly output?: CnnOutput;
   /** Seed of the choice of images and of the explainer's tie-break. @default 42 */
   readonly seed?: number | string;
+  /**
+   * Folder of resumable runs: the run goes to `<outDir>/class-maps-<model>-<images>-n<nPerClass>-e<maxEvals>.json`,
+   * named after a fingerprint of the model's weights and of the images' trace names, so another model or test
+   * set starts its own file. Ignored when `outFile` is given.
+   */
+  readonly outDir?: string;
   /** Resumable per-image results (explainToFile): parts go to `<outFile>.parts/`, the model fingerprint to `<outFile>.model.json`. */
   readonly outFile?: string;
   /** Images per atomic write of a resumable run. @default 16 */
@@ -105,7 +116,10 @@ export interface ExplainCnnClassMapsOptions {
   readonly channelReduction?: "sum" | "mean";
   /** Class names by class index. @default CNN_CLASS_NAMES */
   readonly classNames?: readonly string[];
-  /** Progress: first the predictions (images), then the explanations (model evaluations). */
+  /**
+   * Progress: first the predictions (in images), then the explanations (in model evaluations, maxEvals per
+   * image over the whole run, read-back images included).
+   */
   readonly onProgress?: ProgressFn;
 }
 
@@ -153,6 +167,8 @@ export interface CnnClassMapsResult {
   readonly freqsHz: Float64Array;
   /** Map columns: 153 segment centres, (32 + 16 j) / 100 s. */
   readonly timesS: Float64Array;
+  /** The P arrival on the time axis, s. */
+  readonly pArrivalS: number;
   readonly height: number;
   readonly width: number;
   /** Given images, correct predictions and accuracy over them. */
@@ -166,7 +182,7 @@ export interface CnnClassMapsResult {
     readonly trueLabels: Uint8Array;
     /** The explained class (rank 0 of the explanation): the class predicted on the unmasked image. */
     readonly predicted: Uint8Array;
-    /** Model evaluations per image (f00 and f11 included); -1 for images read back from outFile. */
+    /** Model evaluations per image (f00 and f11 included); -1 for images read back from a file written before counts were kept. */
     readonly evalCounts: Int32Array;
   };
   /** Per-image SHAP values, N x 33 x 153 x 3 x 1 (rank 0 = the explained class). */
@@ -198,183 +214,269 @@ const RUN_MODEL_FORMAT = "seismic-xai/cnn-shap-run-model";
 
 /**
  * Explains correctly classified test images of a CNN2D with the Partition explainer and the Telea-inpainting
- * Image masker, and averages their maps per class as the paper did (see the file comment). Throws an
- * InputError for images that are not n x 33 x 153 x 3 whole numbers in 0..255 (naming what is wrong, e.g.
- * images divided by 255), labels other than 0/1, a wrong number of trace names or stations, nPerClass < 1,
- * no correctly classified image, or an outFile written with another model.
+ * Image masker, and averages their maps per class as the paper did (see the file comment):
+ * `explainCnnClassMaps(nrca.model, nrca.test, { nPerClass: 300, maxEvals: 1000 })`. The work is four steps:
+ * `planClassMaps` checks the input and settings, the model predicts every image and the correct ones are
+ * chosen; `runClassMaps` explains them (resumably with `outDir`/`outFile`); `classMapsOf` averages the maps
+ * per class; `writeCnnShapResults` (./cnn-shap-results) writes them.
+ *
+ * Throws an InputError for images that are not n x 33 x 153 x 3 whole numbers in 0..255 (naming what is wrong,
+ * e.g. images divided by 255), labels other than 0/1, a wrong number of trace names or stations,
+ * nPerClass < 1, no correctly classified image, or an outFile written with another model.
  */
-export async function explainCnnClassMaps(options: ExplainCnnClassMapsOptions): Promise<CnnClassMapsResult> {
-  const where = "explainCnnClassMaps";
+export async function explainCnnClassMaps(model: tf.LayersModel, images: ClassMapImages, options: ExplainCnnClassMapsOptions): Promise<CnnClassMapsResult> {
   const t0 = performance.now();
-  const { model, images, trueLabels, traceNames } = options;
-  const n = trueLabels?.length;
-  if (!Number.isInteger(n) || n < 1) throw new InputError(where, "trueLabels must hold one class (0 or 1) per image, and there must be at least one image");
-  assertByteImages(images, n, `${where}: images`);
-  for (let i = 0; i < n; i++) {
-    if (trueLabels[i] !== 0 && trueLabels[i] !== 1) throw new InputError(where, `trueLabels[${i}] is ${trueLabels[i]}: labels must be 0 (foreshock) or 1 (aftershock)`);
+  const settings = classMapSettings(model, images, options);
+  const shap = await createCnnShapExplainer(model, {
+    output: settings.output,
+    standardization: options.standardization,
+    workers: options.workers,
+    outputNames: settings.classNames,
+  });
+  try {
+    const plan = await planClassMaps(shap, images, settings);
+    const run = await runClassMaps(shap, images, plan, settings);
+    return classMapsOf(images, plan, run, settings, (performance.now() - t0) / 1000);
+  } finally {
+    await shap.close();
   }
+}
+
+/** The checked settings of a class-map run, defaults filled in. */
+interface ClassMapSettings extends Omit<CnnClassMapsResult["config"], "workers"> {
+  readonly where: string;
+  readonly n: number;
+  readonly outFile: string | null;
+  readonly batchImages: number;
+  readonly onProgress: ProgressFn;
+}
+
+/** Step 0: checks images, labels and settings; guards a resumable run against another model. */
+function classMapSettings(model: tf.LayersModel, images: ClassMapImages, options: ExplainCnnClassMapsOptions): ClassMapSettings {
+  const where = "explainCnnClassMaps";
+  const trueLabels = images?.labels;
+  const n = trueLabels?.length;
+  if (!Number.isInteger(n) || n < 1) throw new InputError(where, "labels must hold one class (0 or 1) per image, and there must be at least one image");
+  assertByteImages(images.images, n, `${where}: images`);
+  for (let i = 0; i < n; i++) {
+    if (trueLabels[i] !== 0 && trueLabels[i] !== 1) throw new InputError(where, `labels[${i}] is ${trueLabels[i]}: labels must be 0 (foreshock) or 1 (aftershock)`);
+  }
+  const { traceNames } = images;
   if (!Array.isArray(traceNames) || traceNames.length !== n) throw new InputError(where, `traceNames must hold one name per image (${n}), got ${traceNames?.length}`);
-  if (options.stations !== undefined && options.stations.length !== n) throw new InputError(where, `stations must hold one station per image (${n}), got ${options.stations.length}`);
+  if (images.stations !== undefined && images.stations.length !== n) throw new InputError(where, `stations must hold one station per image (${n}), got ${images.stations.length}`);
   const nPerClass = options.nPerClass;
   if (!Number.isInteger(nPerClass) || nPerClass < 1) throw new InputError(where, `nPerClass must be a positive integer (correct images to explain per class), got ${nPerClass}`);
   const maxEvals = options.maxEvals ?? 1000;
   const batchSize = options.batchSize ?? 50;
   if (!Number.isInteger(maxEvals) || maxEvals < 2) throw new InputError(where, `maxEvals must be an integer >= 2, got ${maxEvals}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InputError(where, `batchSize must be a positive integer, got ${batchSize}`);
-  const seed = options.seed ?? 42;
-  const normalise = options.normalise ?? "batch-max";
-  const normaliseBatchSize = options.normaliseBatchSize ?? 32;
-  const channelReduction = options.channelReduction ?? "sum";
   const classNames = options.classNames ?? CNN_CLASS_NAMES;
   if (classNames.length !== CNN_CLASSES) throw new InputError(where, `classNames must name the ${CNN_CLASSES} classes, got ${classNames.length}`);
   const concurrency = options.concurrency ?? DEFAULT_CNN_SHAP_ARRANGEMENT.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(where, `concurrency must be a positive integer, got ${concurrency}`);
   const output = options.output ?? "logits";
   if (output !== "logits" && output !== "probabilities") throw new InputError(where, `output must be "logits" or "probabilities", got ${JSON.stringify(output)}`);
-  const onProgress = options.onProgress ?? silentProgress;
-  const outFile = options.outFile ? path.resolve(options.outFile) : null;
-  if (outFile) assertRunModel(outFile, model, output, options.standardization);
-
-  const shap = await createCnnShapExplainer(model, { output, standardization: options.standardization, workers: options.workers, outputNames: classNames });
-  try {
-    // 1. Predict every image with the explainer's own model function, in slices (a float copy of a whole real
-    // test set would take gigabytes).
-    const tPredict = performance.now();
-    const outputs = new Float32Array(n * CNN_CLASSES);
-    const slice = 250;
-    const buffer = new Float32Array(Math.min(n, slice) * CNN_IMAGE_SIZE);
-    for (let start = 0; start < n; start += slice) {
-      const b = Math.min(slice, n - start);
-      const batch = buffer.subarray(0, b * CNN_IMAGE_SIZE);
-      for (let i = 0; i < batch.length; i++) batch[i] = images[start * CNN_IMAGE_SIZE + i];
-      outputs.set(await shap.modelFn(batch, b), start * CNN_CLASSES);
-      onProgress(start + b, n, "predicting the test images");
-    }
-    const predictSeconds = (performance.now() - tPredict) / 1000;
-    const predicted = new Uint8Array(n);
-    for (let i = 0; i < n; i++) predicted[i] = outputs[2 * i + 1] > outputs[2 * i] ? 1 : 0;
-
-    // 2. Choose up to nPerClass correct images per class, seeded, and keep them in test-set order.
-    const correctByClass: number[][] = [[], []];
-    for (let i = 0; i < n; i++) if (predicted[i] === trueLabels[i]) correctByClass[trueLabels[i]].push(i);
-    const chosen: number[] = [];
-    correctByClass.forEach((indices, cls) => {
-      const order = new Rng(`${String(seed)}/choose/class ${cls}`).permutation(indices.length);
-      for (let j = 0; j < Math.min(nPerClass, indices.length); j++) chosen.push(indices[order[j]]);
-    });
-    chosen.sort((a, b) => a - b);
-    const nCorrect = correctByClass[0].length + correctByClass[1].length;
-    if (chosen.length === 0) throw new InputError(where, `none of the ${n} images is classified correctly: there is nothing to explain`);
-    const nSel = chosen.length;
-    const samples = new Float32Array(nSel * CNN_IMAGE_SIZE);
-    chosen.forEach((i, j) => {
-      for (let p = 0; p < CNN_IMAGE_SIZE; p++) samples[j * CNN_IMAGE_SIZE + p] = images[i * CNN_IMAGE_SIZE + p];
-    });
-
-    // 3. Explain, top-1 output, resumably when asked.
-    shap.resetTiming();
-    const tExplain = performance.now();
-    const explainOptions: PartitionExplainOptions = { maxEvals, batchSize, outputs: 1, tieBreak: { seed: `${String(seed)}/tie-break` }, concurrency, checkAdditivity: true };
-    const totalEvals = nSel * maxEvals;
-    shap.explainer.runProgress = (first, done) => onProgress(Math.min(totalEvals, first * maxEvals + done), totalEvals, `explaining ${nSel} images`);
-    let explanation: Explanation;
-    if (outFile) {
-      explanation = await explainToFile(shap.explainer, samples, nSel, explainOptions, {
-        outFile,
-        batchImages: options.batchImages ?? 16,
-        onProgress: (done, total, label) => onProgress(done * maxEvals, total * maxEvals, label),
-      });
-    } else {
-      explanation = await shap.explainer.explain(samples, nSel, explainOptions);
-    }
-    const explainSeconds = (performance.now() - tExplain) / 1000;
-    const timing = shap.timing();
-
-    // 4. Rank -> class, and a check that read-back values belong to this model: the explained output of the
-    // unmasked image must be the one predicted above (the same function; only the batch composition differs).
-    const explained = new Uint8Array(nSel);
-    for (let j = 0; j < nSel; j++) {
-      const cls = explanation.outputIndices[j];
-      explained[j] = cls;
-      const expected = outputs[chosen[j] * CNN_CLASSES + cls];
-      const got = explanation.modelOutputs ? explanation.modelOutputs[j] : expected;
-      if (!(Math.abs(got - expected) <= 1e-3 * Math.max(1, Math.abs(expected)))) {
-        throw new InputError(outFile ?? where, `image ${traceNames[chosen[j]]}: the explained output ${got} differs from this model's ${expected}; the results were computed with another model or output (delete the file and its .parts folder)`);
-      }
-    }
-    const trueChosen = Uint8Array.from(chosen, (i) => trueLabels[i]);
-    const aggregate = { trueLabels: trueChosen, predicted: explained, batchSize: normaliseBatchSize, channelReduction, classNames } as const;
-    const averaged = classAveragedMaps(explanation, { ...aggregate, normalise });
-    const raw = normalise === "none" ? averaged : classAveragedMaps(explanation, { ...aggregate, normalise: "none" });
-
-    const plan = spectrogramPlan(DSET_SAMPLES, { fsHz: DSET_SAMPLING_RATE_HZ, nperseg: 64, noverlap: 48 }, where);
-    const freqsHz = plan.freqs();
-    const timesS = plan.times(DSET_SAMPLES);
-    const nPixels = CNN_INPUT_HEIGHT * CNN_INPUT_WIDTH;
-    const classes: CnnClassMap[] = [0, 1].map((cls) => {
-      const found = averaged.classes.find((c) => c.classIndex === cls);
-      const map = found ? found.map : new Float64Array(nPixels);
-      const count = found ? found.count : 0;
-      let nImages = 0;
-      for (let i = 0; i < n; i++) if (trueLabels[i] === cls) nImages++;
-      return {
-        classIndex: cls,
-        name: classNames[cls],
-        map,
-        count,
-        nBatches: found ? found.nBatches : 0,
-        nCorrect: correctByClass[cls].length,
-        nImages,
-        peaks: count > 0 ? mapPeaks(map, freqsHz, timesS) : null,
-      };
-    });
-    const evalCounts = Int32Array.from({ length: nSel }, (_, j) => shap.evalCounts.get(j) ?? -1);
-    const imagesComputed = timing.imagesExplained;
-    return {
-      classes,
-      freqsHz,
-      timesS,
-      height: CNN_INPUT_HEIGHT,
-      width: CNN_INPUT_WIDTH,
-      counts: { nImages: n, nCorrect, accuracy: nCorrect / n, nExplained: nSel },
-      images: {
-        index: Int32Array.from(chosen),
-        traceNames: chosen.map((i) => traceNames[i]),
-        stations: chosen.map((i) => options.stations?.[i] ?? null),
-        trueLabels: trueChosen,
-        predicted: explained,
-        evalCounts,
-      },
-      explanation,
-      imageMaps: raw.sampleMaps,
-      normalisedImageMaps: averaged.sampleMaps,
-      config: {
-        nPerClass,
-        maxEvals,
-        batchSize,
-        output,
-        seed,
-        normalise,
-        normaliseBatchSize,
-        channelReduction,
-        classNames: [...classNames],
-        workers: shap.workers,
-        concurrency,
-      },
-      timing: {
-        predictSeconds,
-        explainSeconds,
-        modelSeconds: timing.modelSeconds,
-        maskingSeconds: timing.maskingSeconds,
-        imagesComputed,
-        perImageSeconds: imagesComputed > 0 ? explainSeconds / imagesComputed : null,
-        totalSeconds: (performance.now() - t0) / 1000,
-      },
-      outFile,
-    };
-  } finally {
-    await shap.close();
+  let outFile: string | null = null;
+  if (options.outFile) outFile = path.resolve(options.outFile);
+  else if (options.outDir) {
+    const names = hashString(JSON.stringify(traceNames)).toString(16);
+    outFile = path.resolve(options.outDir, `class-maps-${weightsFingerprint(model)}-${names}-n${nPerClass}-e${maxEvals}.json`);
   }
+  if (outFile) assertRunModel(outFile, model, output, options.standardization);
+  return {
+    where,
+    n,
+    nPerClass,
+    maxEvals,
+    batchSize,
+    output,
+    seed: options.seed ?? 42,
+    normalise: options.normalise ?? "batch-max",
+    normaliseBatchSize: options.normaliseBatchSize ?? 32,
+    channelReduction: options.channelReduction ?? "sum",
+    classNames: [...classNames],
+    concurrency,
+    outFile,
+    batchImages: options.batchImages ?? 16,
+    onProgress: options.onProgress ?? silentProgress,
+  };
+}
+
+/** What `planClassMaps` decided: the model's outputs on every image and the images chosen for explaining. */
+interface ClassMapPlan {
+  /** n x 2 model outputs (the explainer's own model function). */
+  readonly outputs: Float32Array;
+  readonly correctByClass: readonly (readonly number[])[];
+  /** Positions of the chosen images, ascending (test-set order). */
+  readonly chosen: readonly number[];
+  readonly predictSeconds: number;
+}
+
+/**
+ * Step 1 (plan): predicts every image with the explainer's own model function, in slices (a float copy of a
+ * whole real test set would take gigabytes), and chooses up to nPerClass correct images per class, seeded,
+ * kept in test-set order.
+ */
+async function planClassMaps(shap: CnnShapExplainer, images: ClassMapImages, s: ClassMapSettings): Promise<ClassMapPlan> {
+  const { n } = s;
+  const tPredict = performance.now();
+  const outputs = new Float32Array(n * CNN_CLASSES);
+  const slice = 250;
+  const buffer = new Float32Array(Math.min(n, slice) * CNN_IMAGE_SIZE);
+  for (let start = 0; start < n; start += slice) {
+    const b = Math.min(slice, n - start);
+    const batch = buffer.subarray(0, b * CNN_IMAGE_SIZE);
+    for (let i = 0; i < batch.length; i++) batch[i] = images.images[start * CNN_IMAGE_SIZE + i];
+    outputs.set(await shap.modelFn(batch, b), start * CNN_CLASSES);
+    s.onProgress(start + b, n, "predicting the test images");
+  }
+  const predictSeconds = (performance.now() - tPredict) / 1000;
+  const correctByClass: number[][] = [[], []];
+  for (let i = 0; i < n; i++) {
+    const predicted = outputs[2 * i + 1] > outputs[2 * i] ? 1 : 0;
+    if (predicted === images.labels[i]) correctByClass[predicted].push(i);
+  }
+  const chosen: number[] = [];
+  correctByClass.forEach((indices, cls) => {
+    const order = new Rng(`${String(s.seed)}/choose/class ${cls}`).permutation(indices.length);
+    for (let j = 0; j < Math.min(s.nPerClass, indices.length); j++) chosen.push(indices[order[j]]);
+  });
+  chosen.sort((a, b) => a - b);
+  if (chosen.length === 0) throw new InputError(s.where, `none of the ${n} images is classified correctly: there is nothing to explain`);
+  return { outputs, correctByClass, chosen, predictSeconds };
+}
+
+/** What `runClassMaps` computed. */
+interface ClassMapRun {
+  readonly explanation: Explanation;
+  /** The explained class per chosen image (rank 0 of the explanation). */
+  readonly explained: Uint8Array;
+  readonly explainSeconds: number;
+  readonly timing: CnnShapTiming;
+  readonly workers: Required<CnnShapWorkers>;
+}
+
+/**
+ * Step 2 (run): explains the chosen images, top-1 output, resumably into outFile when there is one; then
+ * checks that every explained output is the class predicted in step 1 with the same value (read-back values
+ * must belong to this model: the same function, only the batch composition differs).
+ */
+async function runClassMaps(shap: CnnShapExplainer, images: ClassMapImages, plan: ClassMapPlan, s: ClassMapSettings): Promise<ClassMapRun> {
+  const { chosen } = plan;
+  const nSel = chosen.length;
+  const samples = new Float32Array(nSel * CNN_IMAGE_SIZE);
+  chosen.forEach((i, j) => {
+    for (let p = 0; p < CNN_IMAGE_SIZE; p++) samples[j * CNN_IMAGE_SIZE + p] = images.images[i * CNN_IMAGE_SIZE + p];
+  });
+  shap.resetTiming();
+  const tExplain = performance.now();
+  const onProgress: ProgressFn = (done, total, label) => s.onProgress(done, total, label ?? `explaining ${nSel} images`);
+  const explainOptions: PartitionExplainOptions = {
+    maxEvals: s.maxEvals,
+    batchSize: s.batchSize,
+    outputs: 1,
+    tieBreak: { seed: `${String(s.seed)}/tie-break` },
+    concurrency: s.concurrency,
+    checkAdditivity: true,
+  };
+  const explanation = s.outFile
+    ? await explainToFile(shap.explainer, samples, nSel, explainOptions, { outFile: s.outFile, batchImages: s.batchImages, onProgress })
+    : await shap.explainer.explain(samples, nSel, { ...explainOptions, onProgress });
+  const explainSeconds = (performance.now() - tExplain) / 1000;
+  const explained = new Uint8Array(nSel);
+  for (let j = 0; j < nSel; j++) {
+    const cls = explanation.outputIndices[j];
+    explained[j] = cls;
+    const expected = plan.outputs[chosen[j] * CNN_CLASSES + cls];
+    const got = explanation.modelOutputs ? explanation.modelOutputs[j] : expected;
+    if (!(Math.abs(got - expected) <= 1e-3 * Math.max(1, Math.abs(expected)))) {
+      throw new InputError(
+        s.outFile ?? s.where,
+        `image ${images.traceNames[chosen[j]]}: the explained output ${got} differs from this model's ${expected}; the results were computed with another model or output (delete the file and its .parts folder)`,
+      );
+    }
+  }
+  return { explanation, explained, explainSeconds, timing: shap.timing(), workers: shap.workers };
+}
+
+/**
+ * Step 3 (evaluate): maps each image's output rank to its class, reduces the channels and normalises as the
+ * authors did (classAveragedMaps), averages per class, and locates each class map's peaks in Hz and s.
+ */
+function classMapsOf(images: ClassMapImages, plan: ClassMapPlan, run: ClassMapRun, s: ClassMapSettings, totalSeconds: number): CnnClassMapsResult {
+  const { chosen, correctByClass } = plan;
+  const { explanation, explained, timing } = run;
+  const trueChosen = Uint8Array.from(chosen, (i) => images.labels[i]);
+  const aggregate = { trueLabels: trueChosen, predicted: explained, batchSize: s.normaliseBatchSize, channelReduction: s.channelReduction, classNames: s.classNames } as const;
+  const averaged = classAveragedMaps(explanation, { ...aggregate, normalise: s.normalise });
+  const raw = s.normalise === "none" ? averaged : classAveragedMaps(explanation, { ...aggregate, normalise: "none" });
+  const freqsHz = SPECTROGRAM_IMAGE_FREQS_HZ.slice();
+  const timesS = SPECTROGRAM_IMAGE_TIMES_S.slice();
+  const nPixels = CNN_INPUT_HEIGHT * CNN_INPUT_WIDTH;
+  const classes: CnnClassMap[] = [0, 1].map((cls) => {
+    const found = averaged.classes.find((c) => c.classIndex === cls);
+    const map = found ? found.map : new Float64Array(nPixels);
+    const count = found ? found.count : 0;
+    let nImages = 0;
+    for (let i = 0; i < s.n; i++) if (images.labels[i] === cls) nImages++;
+    return {
+      classIndex: cls,
+      name: s.classNames[cls],
+      map,
+      count,
+      nBatches: found ? found.nBatches : 0,
+      nCorrect: correctByClass[cls].length,
+      nImages,
+      peaks: count > 0 ? mapPeaks(map, freqsHz, timesS) : null,
+    };
+  });
+  const nCorrect = correctByClass[0].length + correctByClass[1].length;
+  const nSel = chosen.length;
+  const counted = explanation.evalCounts;
+  const imagesComputed = timing.imagesExplained;
+  return {
+    classes,
+    freqsHz,
+    timesS,
+    pArrivalS: IMAGE_P_ARRIVAL_S,
+    height: CNN_INPUT_HEIGHT,
+    width: CNN_INPUT_WIDTH,
+    counts: { nImages: s.n, nCorrect, accuracy: nCorrect / s.n, nExplained: nSel },
+    images: {
+      index: Int32Array.from(chosen),
+      traceNames: chosen.map((i) => images.traceNames[i]),
+      stations: chosen.map((i) => images.stations?.[i] ?? null),
+      trueLabels: trueChosen,
+      predicted: explained,
+      evalCounts: counted ? Int32Array.from(counted) : new Int32Array(nSel).fill(-1),
+    },
+    explanation,
+    imageMaps: raw.sampleMaps,
+    normalisedImageMaps: averaged.sampleMaps,
+    config: {
+      nPerClass: s.nPerClass,
+      maxEvals: s.maxEvals,
+      batchSize: s.batchSize,
+      output: s.output,
+      seed: s.seed,
+      normalise: s.normalise,
+      normaliseBatchSize: s.normaliseBatchSize,
+      channelReduction: s.channelReduction,
+      classNames: s.classNames,
+      workers: run.workers,
+      concurrency: s.concurrency,
+    },
+    timing: {
+      predictSeconds: plan.predictSeconds,
+      explainSeconds: run.explainSeconds,
+      modelSeconds: timing.modelSeconds,
+      maskingSeconds: timing.maskingSeconds,
+      imagesComputed,
+      perImageSeconds: imagesComputed > 0 ? run.explainSeconds / imagesComputed : null,
+      totalSeconds,
+    },
+    outFile: s.outFile,
+  };
 }
 
 /**
@@ -395,7 +497,7 @@ function assertByteImages(images: unknown, n: number, where: string): void {
     else if (Number.isInteger(per)) hint = ` (${per} values per image)`;
     throw new InputError(
       where,
-      `expected ${n} images (one per trueLabels entry) of ${CNN_INPUT_HEIGHT} x ${CNN_INPUT_WIDTH} x ${CNN_INPUT_CHANNELS} = ${n * CNN_IMAGE_SIZE} values, got ${a.length}${hint}`,
+      `expected ${n} images (one per label) of ${CNN_INPUT_HEIGHT} x ${CNN_INPUT_WIDTH} x ${CNN_INPUT_CHANNELS} = ${n * CNN_IMAGE_SIZE} values, got ${a.length}${hint}`,
     );
   }
   if (isBytes) return;

@@ -11,7 +11,9 @@ import { predictCnn } from "../../lib/cnn/predict";
 import { trainCnn } from "../../lib/cnn/train";
 import { InputError } from "../../lib/core/errors";
 import { Rng } from "../../lib/core/rng";
-import { explainCnnClassMaps, type CnnClassMapsResult, type ExplainCnnClassMapsOptions } from "../../lib/pipeline/cnn-shap";
+import { explainCnnClassMaps, type ClassMapImages, type CnnClassMapsResult, type ExplainCnnClassMapsOptions } from "../../lib/pipeline/cnn-shap";
+import { imageSubset } from "../../lib/pipeline/cnn-image-subset";
+import { createCnnShapExplainer } from "../../lib/pipeline/cnn-shap-explainer";
 import { mapPeaks } from "../../lib/pipeline/cnn-shap-peaks";
 import { readCnnShapResults, writeCnnShapResults } from "../../lib/pipeline/cnn-shap-results";
 
@@ -55,6 +57,8 @@ interface Fixture {
   flipped: number[];
   traceNames: string[];
   stations: string[];
+  /** The test images with their (partly flipped) labels, as explainCnnClassMaps takes them. */
+  images: ClassMapImages;
   base: ExplainCnnClassMapsOptions;
   result: CnnClassMapsResult;
 }
@@ -73,12 +77,8 @@ function getFixture(): Promise<Fixture> {
     for (const i of flipped) trueLabels[i] = 1 - trueLabels[i];
     const traceNames = Array.from({ length: test.n }, (_, i) => `NRCA.IV.${1000 + i}_EV`);
     const stations = Array.from({ length: test.n }, () => "NRCA");
+    const images: ClassMapImages = { images: test.images, labels: trueLabels, traceNames, stations };
     const base: ExplainCnnClassMapsOptions = {
-      model,
-      images: test.images,
-      trueLabels,
-      traceNames,
-      stations,
       nPerClass: 3,
       maxEvals: MAX_EVALS,
       batchSize: 10,
@@ -86,8 +86,8 @@ function getFixture(): Promise<Fixture> {
       workers: { model: 0, masker: 0 },
       concurrency: 1,
     };
-    const result = await explainCnnClassMaps(base);
-    return { model, test, trueLabels, flipped, traceNames, stations, base, result };
+    const result = await explainCnnClassMaps(model, images, base);
+    return { model, test, trueLabels, flipped, traceNames, stations, images, base, result };
   })();
   return fixture;
 }
@@ -98,7 +98,7 @@ test("the test model classifies every clean test image right, both classes", asy
 });
 
 test("only correctly classified images are explained, nPerClass per class, seeded, in test order", async () => {
-  const { result, trueLabels, flipped, test, base } = await getFixture();
+  const { result, trueLabels, flipped, test, model, images, base } = await getFixture();
   const index = Array.from(result.images.index);
   assert.equal(index.length, 6);
   assert.deepEqual(index, [...index].sort((a, b) => a - b));
@@ -120,12 +120,12 @@ test("only correctly classified images are explained, nPerClass per class, seede
     assert.equal(c.nImages, 8);
   }
   // The choice depends on the seed only: same seed, same images; another seed, other images.
-  const again = await explainCnnClassMaps({ ...base, maxEvals: 2 });
+  const again = await explainCnnClassMaps(model, images, { ...base, maxEvals: 2 });
   assert.deepEqual(Array.from(again.images.index), index);
-  const other = await explainCnnClassMaps({ ...base, maxEvals: 2, seed: 8 });
+  const other = await explainCnnClassMaps(model, images, { ...base, maxEvals: 2, seed: 8 });
   assert.notDeepEqual(Array.from(other.images.index), index);
   // nPerClass above the correct count takes every correct image.
-  const all = await explainCnnClassMaps({ ...base, maxEvals: 2, nPerClass: 100 });
+  const all = await explainCnnClassMaps(model, images, { ...base, maxEvals: 2, nPerClass: 100 });
   assert.equal(all.counts.nExplained, 14);
   assert.deepEqual(all.classes.map((c) => c.count), [7, 7]);
 });
@@ -206,16 +206,16 @@ test("class maps are the authors' batch-max averages of the channel-summed maps,
 });
 
 test("an interrupted resumable run resumes where it stopped and gives the uninterrupted result", async () => {
-  const { base, result } = await getFixture();
+  const { model, images, base, result } = await getFixture();
   const outFile = path.join(tmp, "resume", "nrca-shap.json");
   const interrupted = new Error("interrupted for the test");
   let written = 0;
   await assert.rejects(
-    explainCnnClassMaps({
+    explainCnnClassMaps(model, images, {
       ...base,
       outFile,
       batchImages: 2,
-      onProgress: (_done, _total, label) => {
+      onProgress: (_done: number, _total: number, label?: string) => {
         if (label && /written/.test(label) && ++written === 1) throw interrupted;
       },
     }),
@@ -224,9 +224,9 @@ test("an interrupted resumable run resumes where it stopped and gives the uninte
   assert.deepEqual(fs.readdirSync(`${outFile}.parts`), ["part-0-2.json"]);
   assert.ok(!fs.existsSync(outFile));
 
-  const resumed = await explainCnnClassMaps({ ...base, outFile, batchImages: 2 });
+  const resumed = await explainCnnClassMaps(model, images, { ...base, outFile, batchImages: 2 });
   assert.equal(resumed.timing.imagesComputed, 4);
-  assert.deepEqual(Array.from(resumed.images.evalCounts), [-1, -1, 64, 64, 64, 64]);
+  assert.deepEqual(Array.from(resumed.images.evalCounts), [64, 64, 64, 64, 64, 64], "read-back images keep their evaluation counts");
   assert.deepEqual(resumed.explanation.values, result.explanation.values);
   assert.deepEqual(resumed.explanation.baseValues, result.explanation.baseValues);
   assert.deepEqual(resumed.classes.map((c) => c.map), result.classes.map((c) => c.map));
@@ -234,14 +234,14 @@ test("an interrupted resumable run resumes where it stopped and gives the uninte
   assert.ok(!fs.existsSync(`${outFile}.parts`));
 
   // A finished run is read back without explaining anything.
-  const readBack = await explainCnnClassMaps({ ...base, outFile });
+  const readBack = await explainCnnClassMaps(model, images, { ...base, outFile });
   assert.equal(readBack.timing.imagesComputed, 0);
   assert.equal(readBack.timing.perImageSeconds, null);
   assert.deepEqual(readBack.normalisedImageMaps, result.normalisedImageMaps);
 
   // Another model output on the same file is refused before any work.
   await assert.rejects(
-    explainCnnClassMaps({ ...base, outFile, output: "probabilities" }),
+    explainCnnClassMaps(model, images, { ...base, outFile, output: "probabilities" }),
     (e: unknown) => e instanceof InputError && /another model, output or standardisation/.test(e.message),
   );
 });
@@ -272,30 +272,33 @@ test("results JSON is written atomically and reads back", async () => {
 });
 
 test("clear errors for images not on 0..255, a wrong image size, nPerClass < 1 and bad labels", async () => {
-  const { base, test } = await getFixture();
-  const rejects = (patch: Partial<ExplainCnnClassMapsOptions>, pattern: RegExp) =>
-    assert.rejects(explainCnnClassMaps({ ...base, ...patch }), (e: unknown) => e instanceof InputError && pattern.test(e.message));
+  const { model, images, base, test } = await getFixture();
+  const rejects = (patch: Partial<ExplainCnnClassMapsOptions & ClassMapImages>, pattern: RegExp) => {
+    const { images: pixels, labels, traceNames, stations, ...options } = patch;
+    const given = { images: pixels ?? images.images, labels: labels ?? images.labels, traceNames: traceNames ?? images.traceNames, stations: stations ?? images.stations };
+    return assert.rejects(explainCnnClassMaps(model, given, { ...base, ...options }), (e: unknown) => e instanceof InputError && pattern.test(e.message));
+  };
   await rejects({ images: Float32Array.from(test.images, (v) => v / 255) }, /look like the images divided by 255/);
   await rejects({ images: Float64Array.from(test.images, (v) => Math.min(v, 254) + 0.5) }, /not a whole number/);
   await rejects({ images: Float32Array.from(test.images, (v) => v * 2) }, /outside 0\.\.255/);
   await rejects({ images: test.images.subarray(0, test.n * H * W) }, /expected 16 images .* got 80784 \(1 channel\(s\) per 33 x 153 image/);
-  await rejects({ images: test.images.subarray(0, 15 * CNN_IMAGE_SIZE) }, /expected 16 images \(one per trueLabels entry\)/);
+  await rejects({ images: test.images.subarray(0, 15 * CNN_IMAGE_SIZE) }, /expected 16 images \(one per label\)/);
   await rejects({ nPerClass: 0 }, /nPerClass must be a positive integer/);
   await rejects({ nPerClass: 1.5 }, /nPerClass must be a positive integer/);
-  await rejects({ trueLabels: Uint8Array.from(test.labels, (v) => v + 1) }, /trueLabels\[0\] is 2/);
+  await rejects({ labels: Uint8Array.from(test.labels, (v) => v + 1) }, /labels\[0\] is 2/);
   await rejects({ traceNames: ["one"] }, /traceNames must hold one name per image \(16\)/);
   await rejects({ stations: ["NRCA"] }, /stations must hold one station per image/);
   await rejects({ output: "softmax" as "logits" }, /output must be "logits" or "probabilities"/);
   // Whole numbers in a float array are the same images.
-  const asFloats = await explainCnnClassMaps({ ...base, images: Float32Array.from(test.images), maxEvals: 2 });
+  const asFloats = await explainCnnClassMaps(model, { ...images, images: Float32Array.from(test.images) }, { ...base, maxEvals: 2 });
   assert.equal(asFloats.counts.nExplained, 6);
 });
 
 test("the worker-thread arrangement gives the in-process values", async () => {
-  const { base } = await getFixture();
+  const { model, images, base } = await getFixture();
   const options = { ...base, nPerClass: 1, maxEvals: 32 };
-  const inProcess = await explainCnnClassMaps(options);
-  const threaded = await explainCnnClassMaps({ ...options, workers: { model: 1, masker: 1 }, concurrency: 2 });
+  const inProcess = await explainCnnClassMaps(model, images, options);
+  const threaded = await explainCnnClassMaps(model, images, { ...options, workers: { model: 1, masker: 1 }, concurrency: 2 });
   assert.deepEqual(threaded.config.workers, { model: 1, masker: 1 });
   assert.deepEqual(Array.from(threaded.images.index), Array.from(inProcess.images.index));
   const a = threaded.explanation.values;
@@ -307,6 +310,45 @@ test("the worker-thread arrangement gives the in-process values", async () => {
     err = Math.max(err, Math.abs(a[i] - b[i]));
   }
   assert.ok(err <= 1e-5 * scale, `max difference ${err} (scale ${scale})`);
+});
+
+test("an image subset goes in whole; outDir names the run after the model and the images", async () => {
+  const { model, images, base, result } = await getFixture();
+  const subset = imageSubset({ images: images.images as Uint8Array, labels: images.labels, traceNames: images.traceNames, stations: images.stations! }, "test subset");
+  const outDir = path.join(tmp, "runs");
+  const fromSubset = await explainCnnClassMaps(model, subset, { ...base, outDir });
+  assert.deepEqual(fromSubset.normalisedImageMaps, result.normalisedImageMaps);
+  assert.equal(fromSubset.pArrivalS, 5);
+  assert.match(path.basename(fromSubset.outFile!), /^class-maps-[0-9a-f]+-[0-9a-f]+-n3-e64\.json$/);
+  assert.ok(fs.existsSync(fromSubset.outFile!));
+  // Other images (one trace name differs) start their own file rather than being refused.
+  const renamed = { ...images, traceNames: images.traceNames.map((t, i) => (i === 0 ? "NRCA.IV.9999_EV" : t)) };
+  const other = await explainCnnClassMaps(model, renamed, { ...base, outDir, maxEvals: 2 });
+  assert.notEqual(other.outFile, fromSubset.outFile);
+});
+
+test("createCnnShapExplainer explains subset.image(i) with its output names and evaluation counts", async () => {
+  const { model, images, result } = await getFixture();
+  const subset = imageSubset({ images: images.images as Uint8Array, labels: images.labels, traceNames: images.traceNames, stations: images.stations! }, "test subset");
+  const image = subset.image(result.images.index[0]);
+  assert.equal(image.traceName, result.images.traceNames[0]);
+  assert.deepEqual(image.shape, [H, W, C]);
+  assert.equal(image.freqsHz[1], 1.5625);
+  assert.equal(image.pArrivalS, 5);
+  const shap = await createCnnShapExplainer(model, { workers: { model: 0, masker: 0 } });
+  try {
+    const expl = await shap.explain(image, { maxEvals: 16, batchSize: 10, outputs: 2 });
+    assert.deepEqual(expl.shape, [1, H, W, C, 2]);
+    assert.deepEqual(Array.from(expl.evalCounts!), [16]);
+    assert.deepEqual([...expl.outputNames![0]].sort(), ["aftershock", "foreshock"]);
+    expl.assertAdditivity({ tolerance: 1e-3 });
+    const two = await shap.explain(subset, { maxEvals: 4, batchSize: 2, outputs: 1 });
+    assert.equal(two.nSamples, subset.n);
+  } finally {
+    await shap.close();
+  }
+  assert.throws(() => subset.image(16), /image 16 out of range for 16 images/);
+  assert.equal(subset.image(-1).traceName, images.traceNames[15]);
 });
 
 test("mapPeaks finds the maximum and minimum with their frequency and time", () => {

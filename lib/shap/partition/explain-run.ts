@@ -28,7 +28,10 @@ export interface ExplainRunOptions {
   readonly outFile: string;
   /** Images per chunk (one atomic write each). @default 16 */
   readonly batchImages?: number;
-  /** Progress in images. */
+  /**
+   * Progress over the whole run, in model evaluations as the explainer counts them (maxEvals per image, so the
+   * total is n x maxEvals from the start): updated during every chunk, and at once for parts read back.
+   */
   readonly onProgress?: ProgressFn;
   /** Keep the part files after the final file is written. @default false */
   readonly keepParts?: boolean;
@@ -46,8 +49,9 @@ interface RunFile {
 
 /**
  * Explains `n` images (n x sampleShape, as PartitionExplainer.explain) into `run.outFile`, resuming from the
- * parts a previous, interrupted call left behind; returns the complete Explanation. If `outFile` already
- * holds this run, it is read back without calling the model.
+ * parts a previous, interrupted call left behind; returns the complete Explanation (with the model evaluations
+ * of every image, `evalCounts`, when every part recorded them). If `outFile` already holds this run, it is read
+ * back without calling the model.
  */
 export async function explainToFile(
   explainer: PartitionExplainer,
@@ -65,13 +69,16 @@ export async function explainToFile(
     throw new InputError(where, `images must hold n x ${explainer.masker.sampleShape.join(" x ")} values with n >= 1; got ${images.length} values for n = ${n}`);
   }
   const fingerprint = runFingerprint(explainer, images, n, options);
+  const perImage = options.maxEvals ?? 500;
+  const report = run.onProgress;
+  const total = n * perImage;
   const outFile = path.resolve(run.outFile);
   const partsDir = `${outFile}.parts`;
 
   if (fs.existsSync(outFile)) {
     const done = readRunFile(outFile, fingerprint);
     if (done.start !== 0 || done.end !== n) throw new InputError(outFile, `holds images ${done.start}..${done.end - 1}, not the whole run of ${n}`);
-    run.onProgress?.(n, n, "already done");
+    report?.(total, total, "already done");
     return Explanation.fromJSON(done.explanation);
   }
 
@@ -99,19 +106,21 @@ export async function explainToFile(
       if (part.start !== pos || part.end !== existing.end) throw new InputError(existing.file, `its name says ${pos}..${existing.end} but it holds ${part.start}..${part.end}`);
       pieces.push(Explanation.fromJSON(part.explanation));
       pos = existing.end;
-      run.onProgress?.(pos, n, `images 0..${pos - 1} read back`);
+      report?.(pos * perImage, total, `images 0..${pos - 1} read back`);
       continue;
     }
     // Stop a new chunk at the next existing part so that finished work is reused, not redone.
     let end = Math.min(n, pos + batchImages);
     for (const start of parts.keys()) if (start > pos && start < end) end = start;
     const chunk = images.subarray(pos * sampleLength, end * sampleLength) as FloatArray;
-    const expl = await explainer.explain(chunk, end - pos, { ...options, sampleIndexOffset: (options.sampleIndexOffset ?? 0) + pos });
+    const first = pos;
+    const onProgress: ProgressFn | undefined = report ? (done) => report(first * perImage + done, total, `images ${first}..${end - 1}`) : options.onProgress;
+    const expl = await explainer.explain(chunk, end - pos, { ...options, onProgress, sampleIndexOffset: (options.sampleIndexOffset ?? 0) + pos });
     const file = path.join(partsDir, `part-${pos}-${end}.json`);
     writeJsonAtomic(file, { format: RUN_FORMAT, fingerprint, start: pos, end, explanation: expl.toJSON({ encoding: "deflate" }) } satisfies RunFile);
     pieces.push(expl);
     pos = end;
-    run.onProgress?.(pos, n, `images 0..${pos - 1} written`);
+    report?.(pos * perImage, total, `images 0..${pos - 1} written`);
   }
   const all = Explanation.concat(pieces);
   writeJsonAtomic(outFile, { format: RUN_FORMAT, fingerprint, start: 0, end: n, explanation: all.toJSON({ encoding: "deflate" }) } satisfies RunFile);

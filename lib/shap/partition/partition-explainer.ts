@@ -17,8 +17,9 @@
  * maxEvals by one when the budget is odd); the whole batch is one model call, and children are queued only
  * after it. Leaves popped while gathering take their credit at no cost.
  *
- * Evaluation counts: `lastEvalCount` is shap's `last_eval_count` (evaluations inside the recursion for the
- * last sample); `lastModelEvalCounts` holds, per sample, the samples sent to the model including f00 and f11.
+ * Evaluation counts: the Explanation's `evalCounts` holds, per sample, the samples sent to the model including
+ * f00 and f11 (also in `lastModelEvalCounts` until the next call); `lastEvalCount` is shap's `last_eval_count`
+ * (evaluations inside the recursion for the last sample).
  */
 import { InputError } from "../../core/errors";
 import { MinHeap } from "../../core/min-heap";
@@ -98,7 +99,9 @@ export class PartitionExplainer {
   /**
    * Explains `n` samples laid out back to back (each the masker's sampleShape, row-major; for images
    * n x H x W x C on the 0..255 scale). Returns values N x F x K (K = explained outputs, last axis = rank),
-   * base values N x K (f00), the per-sample output indices and names, and the model outputs f11.
+   * base values N x K (f00), the per-sample output indices and names, the model outputs f11 and the model
+   * evaluations per sample (`evalCounts`). Progress (`onProgress`) counts maxEvals per sample, so its total,
+   * n x maxEvals, is known upfront.
    */
   async explain(samples: FloatArray, n: number, options: PartitionExplainOptions = {}): Promise<Explanation> {
     const where = "PartitionExplainer.explain";
@@ -180,6 +183,7 @@ export class PartitionExplainer {
       outputIndices,
       outputNames: names ? parts.map((r) => Array.from(r.outputIndices, (j) => names[j])) : null,
       modelOutputs,
+      evalCounts: counts,
     });
   }
 

@@ -58,10 +58,17 @@ test("an interrupted run resumes from its parts and equals an uninterrupted run"
 
     // resume with another chunk size: images 0..3 are read back, only 4..6 are explained
     const resumed = countingModel();
-    const progress: number[] = [];
-    const e = await explainToFile(explainerOf(resumed.model), data, N, OPTIONS, { outFile, batchImages: 3, onProgress: (d) => progress.push(d) });
+    const progress: [number, number][] = [];
+    const e = await explainToFile(explainerOf(resumed.model), data, N, OPTIONS, { outFile, batchImages: 3, onProgress: (d, t) => progress.push([d, t]) });
     assert.equal(resumed.state.images, 3 * MAX_EVALS);
-    assert.deepEqual(progress, [2, 4, 7]);
+    // run-level progress in evaluations: the read-back parts at once, then within the last chunk, to the end
+    assert.ok(progress.every(([, t]) => t === N * MAX_EVALS), "one total for the whole run");
+    assert.deepEqual(progress.slice(0, 2).map(([d]) => d), [2 * MAX_EVALS, 4 * MAX_EVALS]);
+    assert.ok(progress.length > 4, "progress is reported during the explained chunk");
+    for (let i = 1; i < progress.length; i++) assert.ok(progress[i][0] >= progress[i - 1][0], "progress never goes back");
+    assert.equal(progress[progress.length - 1][0], N * MAX_EVALS);
+    // the evaluations per image survive the parts, so read-back images keep their counts
+    assert.deepEqual(Array.from(e.evalCounts!), Array.from(reference.evalCounts!));
     assert.deepEqual(Array.from(e.values), Array.from(reference.values));
     assert.deepEqual(Array.from(e.baseValues), Array.from(reference.baseValues));
     assert.deepEqual(Array.from(e.outputIndices), Array.from(reference.outputIndices));

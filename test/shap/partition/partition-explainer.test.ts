@@ -294,10 +294,11 @@ test("progress reaches the total; fixed-background maskers evaluate the base val
   const { model, stats } = scalarModel(FOUR, 4);
   const explainer = new PartitionExplainer(model, new ZeroMasker(PartitionTree.fromNested(FOUR_TREE)), { batchDtype: "float64" });
   const seen: [number, number][] = [];
-  await explainer.explain(Float64Array.of(1, 1, 1, 1, 1, 0, 1, 1), 2, { maxEvals: 8, onProgress: (d, t) => seen.push([d, t]) });
+  const e = await explainer.explain(Float64Array.of(1, 1, 1, 1, 1, 0, 1, 1), 2, { maxEvals: 8, onProgress: (d, t) => seen.push([d, t]) });
   assert.deepEqual(seen[seen.length - 1], [16, 16]);
   assert.ok(seen.every(([d], i) => i === 0 || d >= seen[i - 1][0]));
   assert.deepEqual(Array.from(explainer.lastModelEvalCounts), [8, 7]);
+  assert.deepEqual(Array.from(e.evalCounts!), [8, 7], "the explanation carries the evaluations per sample");
   assert.equal(stats.images, 15);
 });
 
