@@ -16,7 +16,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { InputError } from "../core/errors";
-import { DSET_CHANNELS, DSET_SAMPLES, DSET_SAMPLING_RATE_HZ, Trace, TraceStats } from "../waveform/trace";
+import { DSET_CHANNELS, DSET_P_ARRIVAL_SAMPLE, DSET_SAMPLES, DSET_SAMPLING_RATE_HZ, Trace, TraceStats } from "../waveform/trace";
 import { DSET_PERIODS, DSetPeriod, labelOfPeriod } from "./sequence";
 import { DSET_CSV_COLUMNS, parseDSetFileName } from "./dset-files";
 import { csvRecords, readCsvFile } from "./csv";
@@ -343,6 +343,7 @@ export class DSet {
       nSamples: TRACE_SHAPE[1],
       channels: DSET_CHANNELS,
       startTime: entry.metadata.trace_start_time,
+      pArrivalSample: DSET_P_ARRIVAL_SAMPLE,
       processing: [],
     };
     return {

@@ -1,7 +1,9 @@
 import { InputError, assertInput } from "../core/errors";
 import { Rng } from "../core/rng";
+import { Explanation } from "../shap/explanation";
 import { AXIS_COLOR, NAN_GREY, RED_BLUE, ZERO_LINE_GREY } from "./colors";
 import { beeswarmOffsets } from "./beeswarm-offsets";
+import { tableOf } from "./explanation-input";
 import type { Figure, ScatterTrace, Shape } from "./figure";
 import { nanPercentile } from "./percentile";
 import { PX_PER_INCH, PX_PER_POINT, axis, baseLayout, rowLine } from "./style";
@@ -19,6 +21,18 @@ export interface BeeswarmPlotInput {
   title: string;
   /** Seed of the jitter's shuffle and tie-breaks (default 0). */
   seed?: number | string;
+}
+
+/** What a user may change on `plots.beeswarm(expl, options)`. */
+export interface BeeswarmOptions {
+  /** @default 20 (shap's legacy summary plot) */
+  maxDisplay?: number;
+  /** @default "SHAP values of N samples" */
+  title?: string;
+  /** Seed of the jitter. @default 0 */
+  seed?: number | string;
+  /** Explained output rank to draw. @default 0 */
+  output?: number;
 }
 
 /** Colour limits of one feature: 5th/95th percentiles, then 1st/99th, then min/max (shap's fallbacks). */
@@ -43,8 +57,14 @@ export function featureColorLimits(values: ArrayLike<number>): [number, number] 
  * `red_blue` between the feature's 5th and 95th percentiles (values beyond are clipped; NaN in grey), a
  * colour bar "Feature value" from Low to High, dotted row lines, a grey line at 0, and the x title
  * "SHAP value (impact on model output)". Size 8 in × (0.4 · rows + 1.5) in.
+ *
+ * Takes an Explanation of N samples (`plots.beeswarm(expl)`, shap's `shap.plots.beeswarm(shap_values)`), or
+ * the plain arrays.
  */
-export function beeswarm(input: BeeswarmPlotInput): Figure {
+export function beeswarm(expl: Explanation, options?: BeeswarmOptions): Figure;
+export function beeswarm(input: BeeswarmPlotInput): Figure;
+export function beeswarm(source: Explanation | BeeswarmPlotInput, options: BeeswarmOptions = {}): Figure {
+  const input = source instanceof Explanation ? beeswarmInput(source, options) : source;
   const where = "plots.beeswarm";
   const nFeatures = input.featureNames.length;
   assertInput(nFeatures > 0, where, "featureNames is empty");
@@ -151,4 +171,17 @@ export function featureOrder(values: ArrayLike<number>, nRows: number, nFeatures
   const total = new Float64Array(nFeatures);
   for (let r = 0; r < nRows; r++) for (let f = 0; f < nFeatures; f++) total[f] += Math.abs(values[r * nFeatures + f]);
   return Array.from({ length: nFeatures }, (_, f) => f).sort((a, b) => total[b] - total[a] || a - b);
+}
+
+/** The plain-array input of an explanation of N samples. */
+function beeswarmInput(expl: Explanation, options: BeeswarmOptions): BeeswarmPlotInput {
+  const { values, data, featureNames, nSamples } = tableOf(expl, options.output, "plots.beeswarm");
+  return {
+    values,
+    features: data,
+    featureNames,
+    maxDisplay: options.maxDisplay,
+    title: options.title ?? `SHAP values of ${nSamples} samples`,
+    seed: options.seed,
+  };
 }

@@ -1,6 +1,7 @@
 import { InputError, assertInput } from "../core/errors";
 import { RED_TRANSPARENT_BLUE } from "./colors";
 import type { Annotation, Figure, HeatmapTrace, Shape } from "./figure";
+import { definedOnly } from "./options";
 import { pArrivalLabel, pArrivalLine } from "./p-arrival";
 import { assertAscending, assertLength, axis, axisRef, baseLayout, edgeRange, panelTitle, setAxis } from "./style";
 import { timeFrequencyHeatmap } from "./time-frequency-heatmap";
@@ -24,12 +25,50 @@ export interface ClassAveragedShapMapPlotInput {
 }
 
 /**
+ * Class-averaged maps with their axes, what `explainCnnClassMaps` returns: one map per class (H × W, row 0 =
+ * 0 Hz) with its name and image count.
+ */
+export interface ClassMapsWithAxes {
+  readonly classes: ReadonlyArray<{ readonly name: string | null; readonly map: ArrayLike<number>; readonly count: number }>;
+  readonly freqsHz: ArrayLike<number>;
+  readonly timesS: ArrayLike<number>;
+  readonly pArrivalS?: number;
+}
+
+/** What a user may change on `plots.classAveragedShapMap(maps, options)`. */
+export interface ClassAveragedShapMapOptions {
+  /** @default "Class-averaged SHAP maps" */
+  title?: string;
+  /** Colour limit m (maps span −m … m). @default max |value| over the maps */
+  vmax?: number;
+  pArrivalS?: number;
+}
+
+/**
  * The class-averaged SHAP maps of paper Fig. 3 and 4 (paper-pipeline.md §4): one panel per class, time in s
  * on x, frequency in Hz on y with 0 Hz at the bottom (the paper draws row 0 at the top and labels it
  * 50 Hz, mirroring its bands), the P arrival marked at 5 s, shap's `red_transparent_blue` between
  * symmetric limits shared by the panels, and a colour bar titled "Contribution".
+ *
+ * Takes the class maps with their axes (`plots.classAveragedShapMap(maps)` for the result of
+ * `explainCnnClassMaps`), or the plain arrays.
  */
-export function classAveragedShapMap(input: ClassAveragedShapMapPlotInput): Figure {
+export function classAveragedShapMap(maps: ClassMapsWithAxes, options?: ClassAveragedShapMapOptions): Figure;
+export function classAveragedShapMap(input: ClassAveragedShapMapPlotInput): Figure;
+export function classAveragedShapMap(source: ClassMapsWithAxes | ClassAveragedShapMapPlotInput, options: ClassAveragedShapMapOptions = {}): Figure {
+  const input: ClassAveragedShapMapPlotInput =
+    "classes" in source
+      ? {
+          maps: source.classes.map((c) => c.map),
+          classNames: source.classes.map((c, i) => c.name ?? `class ${i}`),
+          counts: source.classes.map((c) => c.count),
+          freqsHz: source.freqsHz,
+          timesS: source.timesS,
+          pArrivalS: options.pArrivalS ?? source.pArrivalS,
+          title: options.title ?? "Class-averaged SHAP maps",
+          vmax: options.vmax,
+        }
+      : { ...source, ...definedOnly(options) };
   const where = "plots.classAveragedShapMap";
   const h = input.freqsHz.length, w = input.timesS.length, nClasses = input.maps.length;
   assertInput(nClasses > 0, where, "maps is empty");

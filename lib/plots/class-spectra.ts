@@ -1,5 +1,6 @@
 import { InputError, assertInput } from "../core/errors";
 import { SHAP_BLUE, SHAP_RED, withAlpha } from "./colors";
+import { definedOnly } from "./options";
 import type { Figure, ScatterTrace } from "./figure";
 import { assertAscending, assertLength, axis, baseLayout } from "./style";
 
@@ -19,7 +20,10 @@ export interface ClassSpectraPlotInput {
   perClass: readonly ClassSpectrum[];
   /** Unit of the amplitudes, e.g. "counts·s" for |FFT| / fs of raw counts. */
   amplitudeUnit: string;
-  title: string;
+  /** @default "Amplitude spectra per class" (" at <station>" when the spectra know their station) */
+  title?: string;
+  /** The station the spectra were recorded at, for the default title. */
+  station?: string;
   /** What the band shows, for the legend (default "spread"), e.g. "16th–84th percentile". */
   spreadLabel?: string;
   /** Log axes (default true for both, as spectra are usually drawn). */
@@ -33,9 +37,12 @@ const PALETTE = [SHAP_BLUE, SHAP_RED, "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"
  * Amplitude spectra of co-located foreshocks and aftershocks at one station (paper Fig. 5, after
  * Laurenti et al. 2024; paper-pipeline.md §4): per class a translucent band between `lower` and `upper`
  * and the central curve, frequency in Hz and amplitude in the caller's unit, log-log by default (on a log
- * axis, non-positive frequencies and amplitudes are left out).
+ * axis, non-positive frequencies and amplitudes are left out). Takes the class spectra as computed
+ * (`plots.classSpectra(colocatedClassSpectra(...))`), with options for the title and axes.
  */
-export function classSpectra(input: ClassSpectraPlotInput): Figure {
+export function classSpectra(spectra: ClassSpectraPlotInput, options: { title?: string; logX?: boolean; logY?: boolean } = {}): Figure {
+  const station = spectra.station === undefined ? "" : ` at ${spectra.station}`;
+  const input = { ...spectra, ...definedOnly(options), title: options.title ?? spectra.title ?? `Amplitude spectra per class${station}` };
   const where = "plots.classSpectra";
   const n = input.freqsHz.length;
   assertInput(n > 1, where, "freqsHz needs at least two frequencies");

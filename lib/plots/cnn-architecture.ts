@@ -17,7 +17,8 @@ export interface CnnArchitecturePlotInput {
   layers: readonly CnnLayerInfo[];
   /** Shape of one input, e.g. [33, 153, 3]; drawn as the first block when given. */
   inputShape?: ReadonlyArray<number | null>;
-  title: string;
+  /** @default "CNN architecture" */
+  title?: string;
 }
 
 const KIND_COLOURS: Array<[RegExp, string, string]> = [
@@ -45,9 +46,10 @@ function shapeText(shape: ReadonlyArray<number | null>): string {
  * The CNN drawn from its layers (paper Fig. 1; paper-pipeline.md §3: conv–BN–pool–ReLU blocks, 33 × 153 →
  * 16 × 76 → 8 × 38 → 4 × 19, flatten 9728, dense 128, dense 2): one block per layer from input (top) to
  * logits (bottom), coloured by layer kind, with its output shape and parameter count beside it and the
- * total below. A diagram, so it has no axes.
+ * total below. A diagram, so it has no axes. Takes a model's description (`plots.cnnArchitecture(describeCnn2d())`).
  */
-export function cnnArchitecture(input: CnnArchitecturePlotInput): Figure {
+export function cnnArchitecture(architecture: CnnArchitecturePlotInput, options: { title?: string } = {}): Figure {
+  const input = { ...architecture, title: options.title ?? architecture.title ?? "CNN architecture" };
   const where = "plots.cnnArchitecture";
   assertInput(input.layers.length > 0, where, "layers is empty");
   input.layers.forEach((l, i) => assertInput(Number.isFinite(l.params) && l.params >= 0, where, `layers[${i}] (${l.name}) has params ${l.params}`));

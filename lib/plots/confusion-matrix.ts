@@ -1,6 +1,7 @@
 import { assertInput } from "../core/errors";
 import { BLUES } from "./colors";
 import type { Annotation, Figure } from "./figure";
+import { definedOnly } from "./options";
 import { assertLength, axis, baseLayout } from "./style";
 import { textWidthPx } from "./svg-text";
 
@@ -12,12 +13,36 @@ export interface ConfusionMatrixPlotInput {
 }
 
 /**
+ * A scored classifier, what the CNN experiments return: metrics with the confusion matrix (rows = true class,
+ * columns = predicted), or the metrics themselves; with class names and a name when known.
+ */
+export interface ClassifierResult {
+  readonly metrics?: { readonly confusion: ReadonlyArray<ReadonlyArray<number>>; readonly n?: number };
+  readonly confusion?: ReadonlyArray<ReadonlyArray<number>>;
+  readonly classNames?: readonly string[];
+  readonly name?: string;
+}
+
+/** What a user may change on `plots.confusionMatrix(result, options)`. */
+export interface ConfusionMatrixOptions {
+  /** @default the result's class names, else "class 0", "class 1", … */
+  classNames?: readonly string[];
+  /** @default "<name>: confusion matrix (<n> test samples)" */
+  title?: string;
+}
+
+/**
  * A confusion matrix of the foreshock/aftershock classifier (paper-pipeline.md §3; the paper's precision,
  * recall and F1 come from it): cells coloured by the fraction of their true class (ColorBrewer Blues),
  * labelled with the count and that fraction, true class down the rows (first class on top), predicted
  * class across the columns.
+ *
+ * Takes a scored classifier (`plots.confusionMatrix(cnn.nrca)`) or its metrics, or the plain arrays.
  */
-export function confusionMatrix(input: ConfusionMatrixPlotInput): Figure {
+export function confusionMatrix(result: ClassifierResult, options?: ConfusionMatrixOptions): Figure;
+export function confusionMatrix(input: ConfusionMatrixPlotInput): Figure;
+export function confusionMatrix(source: ClassifierResult | ConfusionMatrixPlotInput, options: ConfusionMatrixOptions = {}): Figure {
+  const input: ConfusionMatrixPlotInput = "matrix" in source ? { ...source, ...definedOnly(options) } : confusionInput(source, options);
   const where = "plots.confusionMatrix";
   const n = input.classNames.length;
   assertInput(n > 0, where, "classNames is empty");
@@ -72,5 +97,19 @@ export function confusionMatrix(input: ConfusionMatrixPlotInput): Figure {
       },
     ],
     layout,
+  };
+}
+
+/** The plain-array input of a scored classifier. */
+function confusionInput(result: ClassifierResult, options: ConfusionMatrixOptions): ConfusionMatrixPlotInput {
+  const confusion = result.confusion ?? result.metrics?.confusion;
+  assertInput(confusion !== undefined, "plots.confusionMatrix", "the result has no confusion matrix (metrics.confusion)");
+  const rows = confusion as ReadonlyArray<ReadonlyArray<number>>;
+  const n = rows.reduce((s, r) => s + r.reduce((a, b) => a + b, 0), 0);
+  const classNames = options.classNames ?? result.classNames ?? rows.map((_, i) => `class ${i}`);
+  return {
+    matrix: rows.flat(),
+    classNames,
+    title: options.title ?? `${result.name === undefined ? "Confusion matrix" : `${result.name}: confusion matrix`} (${n} test samples)`,
   };
 }

@@ -1,7 +1,9 @@
 import { assertInput } from "../core/errors";
+import { Explanation } from "../shap/explanation";
 import { AXIS_COLOR, NAN_GREY, RED_BLUE, SHAP_BLUE } from "./colors";
 import type { Figure, ScatterTrace } from "./figure";
 import { featureColorLimits } from "./beeswarm";
+import { tableOf } from "./explanation-input";
 import { PX_PER_POINT, assertLength, axis, baseLayout } from "./style";
 
 export interface DependencePlotInput {
@@ -17,14 +19,32 @@ export interface DependencePlotInput {
   title: string;
 }
 
+/** What a user may change on `plots.dependence(expl, feature, options)`. */
+export interface DependenceOptions {
+  /** Unit of the feature for the x title, e.g. "s" for p_travel_sec. */
+  featureUnit?: string;
+  /** Colour the points by another feature of the explanation, by name (shap's interaction_index). */
+  colorBy?: string | number;
+  /** @default "SHAP dependence on <feature>" */
+  title?: string;
+  /** Explained output rank to draw. @default 0 */
+  output?: number;
+}
+
 /**
  * shap's dependence plot (`dependence_plot`): each sample's SHAP value for a feature against the feature's
  * value, in shap's blue, or coloured by a second feature through `red_blue` between its 5th and 95th
  * percentiles (NaN in grey) with a colour bar named after it. Used for p_travel_sec in the random-forest
  * notebook (paper-pipeline.md §5: the SHAP value grows with the travel time). x: the feature in its unit;
  * y: "SHAP value for <feature>" in the model output's unit.
+ *
+ * Takes an Explanation and a feature name (`plots.dependence(expl, "p_travel_sec")`, shap's
+ * `shap.plots.scatter(shap_values[:, "p_travel_sec"])`), or the plain arrays.
  */
-export function dependence(input: DependencePlotInput): Figure {
+export function dependence(expl: Explanation, feature: string | number, options?: DependenceOptions): Figure;
+export function dependence(input: DependencePlotInput): Figure;
+export function dependence(source: Explanation | DependencePlotInput, feature?: string | number, options: DependenceOptions = {}): Figure {
+  const input = source instanceof Explanation ? dependenceInput(source, feature, options) : source;
   const where = "plots.dependence";
   const n = input.featureValues.length;
   assertInput(n > 0, where, "featureValues is empty");
@@ -74,4 +94,21 @@ export function dependence(input: DependencePlotInput): Figure {
   layout.xaxis = axis(xTitle, { range: pad(Math.min(...xs), Math.max(...xs)), title: { text: xTitle, font: { size: 13, color: AXIS_COLOR } } });
   layout.yaxis = axis(`SHAP value for ${input.featureName}`, { range: pad(Math.min(...ys), Math.max(...ys)), title: { text: `SHAP value for<br>${input.featureName}`, font: { size: 13, color: AXIS_COLOR } } });
   return { data, layout };
+}
+
+/** The plain-array input of one feature of an explanation (and of the feature that colours it). */
+function dependenceInput(expl: Explanation, feature: string | number | undefined, options: DependenceOptions): DependencePlotInput {
+  const where = "plots.dependence";
+  assertInput(feature !== undefined, where, "name the feature to draw: plots.dependence(expl, \"p_travel_sec\")");
+  const column = tableOf(expl.column(feature as string | number), options.output, where);
+  const name = column.featureNames[0];
+  const colour = options.colorBy === undefined ? undefined : tableOf(expl.column(options.colorBy), options.output, where);
+  return {
+    featureValues: column.data,
+    shapValues: column.values,
+    featureName: name,
+    featureUnit: options.featureUnit,
+    colorBy: colour ? { values: colour.data, name: colour.featureNames[0] } : undefined,
+    title: options.title ?? `SHAP dependence on ${name}`,
+  };
 }

@@ -1,6 +1,8 @@
 /**
  * `plots`: pure functions returning Plotly figures (`Figure`, plain JSON), and `toSvg`, their static
- * renderer. Meant to be re-exported as a namespace (`export * as plots from "./plots"`), so notebooks call
+ * renderer. Each plot takes an object first, shap-style (an Explanation, a Trace, a spectrogram or image, a
+ * result), and an options object of what a user may change (title, maxDisplay, colour limits); the plain
+ * arrays each plot draws from stay accepted as its `*PlotInput`. Meant to be re-exported as a namespace (`export * as plots from "./plots"`), so notebooks call
  * `plots.shapImage(...)`, `plots.toSvg(fig)`. Nothing here displays anything (STYLE.md §3).
  */
 export type {
@@ -32,19 +34,19 @@ export {
 } from "./colors";
 export { nanPercentile } from "./percentile";
 export { pngDataUri, encodePng, type PngImage } from "./png-data-uri";
-export { waveform, type WaveformPlotInput } from "./waveform";
-export { spectrogram, type SpectrogramPlotInput } from "./spectrogram";
+export { waveform, type WaveformOptions, type WaveformPlotInput } from "./waveform";
+export { spectrogram, type SpectrogramOptions, type SpectrogramPlotInput } from "./spectrogram";
 export { spectrogramChannels, type SpectrogramChannelsPlotInput } from "./spectrogram-channels";
-export { shapImage, type ShapImagePlotInput } from "./shap-image";
-export { classAveragedShapMap, type ClassAveragedShapMapPlotInput } from "./class-averaged-shap-map";
+export { shapImage, type ImageWithAxes, type ShapImageOptions, type ShapImagePlotInput } from "./shap-image";
+export { classAveragedShapMap, type ClassAveragedShapMapOptions, type ClassAveragedShapMapPlotInput, type ClassMapsWithAxes } from "./class-averaged-shap-map";
 export { cnnArchitecture, type CnnArchitecturePlotInput, type CnnLayerInfo } from "./cnn-architecture";
 export { classSpectra, type ClassSpectraPlotInput, type ClassSpectrum } from "./class-spectra";
-export { predictedVsTrue, type PredictedVsTruePlotInput, type RegressionMetrics } from "./predicted-vs-true";
-export { beeswarm, featureOrder, type BeeswarmPlotInput } from "./beeswarm";
+export { predictedVsTrue, type PredictedVsTrueOptions, type PredictedVsTruePlotInput, type RegressionMetrics, type RegressionResult } from "./predicted-vs-true";
+export { beeswarm, featureOrder, type BeeswarmOptions, type BeeswarmPlotInput } from "./beeswarm";
 export { beeswarmOffsets, type BeeswarmLayout } from "./beeswarm-offsets";
-export { shapBar, type ShapBarPlotInput } from "./shap-bar";
-export { waterfall, waterfallSteps, type WaterfallPlotInput, type WaterfallStep } from "./waterfall";
-export { dependence, type DependencePlotInput } from "./dependence";
+export { bar, shapBar, type ShapBarOptions, type ShapBarPlotInput } from "./shap-bar";
+export { waterfall, waterfallSteps, type WaterfallOptions, type WaterfallPlotInput, type WaterfallStep } from "./waterfall";
+export { dependence, type DependenceOptions, type DependencePlotInput } from "./dependence";
 export { trainingCurves, type TrainingCurvesPlotInput, type EpochRecord } from "./training-curves";
-export { confusionMatrix, type ConfusionMatrixPlotInput } from "./confusion-matrix";
+export { confusionMatrix, type ClassifierResult, type ConfusionMatrixOptions, type ConfusionMatrixPlotInput } from "./confusion-matrix";
 export { table, type TablePlotInput } from "./table";

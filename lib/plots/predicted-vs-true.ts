@@ -2,6 +2,7 @@ import { assertInput } from "../core/errors";
 import { GUIDE_GREY, SHAP_BLUE } from "./colors";
 import type { Figure } from "./figure";
 import { sprintfNumber } from "./format";
+import { definedOnly } from "./options";
 import { assertLength, axis, baseLayout } from "./style";
 
 /** Regression metrics shown on the plot (any subset; each printed with 4 decimals, like the paper's table). */
@@ -24,6 +25,26 @@ export interface PredictedVsTruePlotInput {
   quantity?: string;
 }
 
+/**
+ * A regression result with its test set, what `runMagnitudeExperiment` returns: observed and predicted values
+ * of the test rows and the metrics (and, when known, the forest's size and the split).
+ */
+export interface RegressionResult {
+  readonly yTest: ArrayLike<number>;
+  readonly yPred: ArrayLike<number>;
+  readonly metrics: RegressionMetrics;
+  readonly nEstimators?: number;
+  readonly split?: string;
+}
+
+/** What a user may change on `plots.predictedVsTrue(result, options)`. */
+export interface PredictedVsTrueOptions {
+  /** @default "Random forest, <n> trees, <split> split (<n> test samples)" (what the result knows of it) */
+  title?: string;
+  /** Name of the quantity on both axes. @default "magnitude" */
+  quantity?: string;
+}
+
 const METRIC_LABELS: Array<[keyof RegressionMetrics, string]> = [
   ["mae", "MAE"],
   ["mse", "MSE"],
@@ -36,8 +57,13 @@ const METRIC_LABELS: Array<[keyof RegressionMetrics, string]> = [
  * Predicted against true magnitude for the random forest's test set (paper Fig. 6; paper-pipeline.md §5
  * reports MAE 0.1052, RMSE 0.1457, R² 0.8834): one point per test trace, the identity line, the metrics in
  * a box at the top left, equal ranges on both axes, titled "True magnitude" and "Predicted magnitude".
+ *
+ * Takes a regression result (`plots.predictedVsTrue(result.random)`), or the plain arrays.
  */
-export function predictedVsTrue(input: PredictedVsTruePlotInput): Figure {
+export function predictedVsTrue(result: RegressionResult, options?: PredictedVsTrueOptions): Figure;
+export function predictedVsTrue(input: PredictedVsTruePlotInput): Figure;
+export function predictedVsTrue(source: RegressionResult | PredictedVsTruePlotInput, options: PredictedVsTrueOptions = {}): Figure {
+  const input: PredictedVsTruePlotInput = "yTest" in source ? regressionInput(source, options) : { ...source, ...definedOnly(options) };
   const where = "plots.predictedVsTrue";
   const n = input.yTrue.length;
   assertInput(n > 0, where, "yTrue is empty");
@@ -78,5 +104,18 @@ export function predictedVsTrue(input: PredictedVsTruePlotInput): Figure {
       },
     ],
     layout,
+  };
+}
+
+/** The plain-array input of a regression result, titled with what it knows of its model and split. */
+function regressionInput(result: RegressionResult, options: PredictedVsTrueOptions): PredictedVsTruePlotInput {
+  const model = result.nEstimators === undefined ? "Model" : `Random forest, ${result.nEstimators} trees`;
+  const split = result.split === undefined ? "" : `, ${result.split} split`;
+  return {
+    yTrue: result.yTest,
+    yPred: result.yPred,
+    metrics: result.metrics,
+    quantity: options.quantity,
+    title: options.title ?? `${model}${split} (${result.yTest.length} test samples)`,
   };
 }

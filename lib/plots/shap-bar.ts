@@ -1,6 +1,8 @@
 import { InputError, assertInput } from "../core/errors";
+import { Explanation } from "../shap/explanation";
 import { SHAP_BLUE, SHAP_RED } from "./colors";
 import type { Annotation, Figure, Shape } from "./figure";
+import { tableOf } from "./explanation-input";
 import { formatValue } from "./format";
 import { PX_PER_INCH, PX_PER_POINT, axis, barEndLabel, baseLayout, featureRowAxis, rowLine } from "./style";
 import { textWidthPx } from "./svg-text";
@@ -17,6 +19,18 @@ export interface ShapBarPlotInput {
   /** Rows shown; the last one sums the rest when there are more features (shap's default 10). */
   maxDisplay?: number;
   title: string;
+  /** x-axis title. @default "mean(|SHAP value|)" (global form) or "SHAP value" (local form) */
+  xTitle?: string;
+}
+
+/** What a user may change on `plots.bar(expl, options)`. */
+export interface ShapBarOptions {
+  /** @default 10 (shap's) */
+  maxDisplay?: number;
+  /** @default "Global importance: mean(|SHAP value|)", or "SHAP values of one prediction" */
+  title?: string;
+  /** Explained output rank to draw. @default 0 */
+  output?: number;
 }
 
 /**
@@ -26,8 +40,15 @@ export interface ShapBarPlotInput {
  * `format_value(v, "%+0.02f")` 5 pt beyond its end in the bar's colour; dotted separators; a black line at
  * 0 when some value is negative; x padded by 5 % of the range. Global form: value = mean |SHAP| over the
  * rows, x title "mean(|SHAP value|)"; local form: the row's SHAP values, x title "SHAP value".
+ *
+ * Takes an Explanation as shap's `shap.plots.bar` does: N samples give the global form, `expl.row(i)` the
+ * local one, and a reduction such as `expl.abs().mean(0)` is drawn as it is, titled after its operations;
+ * or the plain arrays. `plots.bar` is the same function.
  */
-export function shapBar(input: ShapBarPlotInput): Figure {
+export function shapBar(expl: Explanation, options?: ShapBarOptions): Figure;
+export function shapBar(input: ShapBarPlotInput): Figure;
+export function shapBar(source: Explanation | ShapBarPlotInput, options: ShapBarOptions = {}): Figure {
+  const input = source instanceof Explanation ? barInput(source, options) : source;
   const where = "plots.shapBar";
   const nFeatures = input.featureNames.length;
   assertInput(nFeatures > 0, where, "featureNames is empty");
@@ -68,7 +89,7 @@ export function shapBar(input: ShapBarPlotInput): Figure {
   const labelWidth = Math.max(...rows.map((r) => textWidthPx(r.label, 13)));
   const layout = baseLayout(input.title, 8 * PX_PER_INCH, (0.5 * n + 1.5) * PX_PER_INCH, { l: labelWidth + 25, r: 40, t: 60, b: 60 });
   const [lo, hi] = xRange(vals, negative, layout.width - layout.margin.l - layout.margin.r);
-  layout.xaxis = axis(local ? "SHAP value" : "mean(|SHAP value|)", { range: [lo, hi] });
+  layout.xaxis = axis(input.xTitle ?? (local ? "SHAP value" : "mean(|SHAP value|)"), { range: [lo, hi] });
   layout.yaxis = featureRowAxis([0.4, n + 0.6], rows.map((_, i) => yOf(i)), rows.map((r) => r.label));
   const colours = vals.map((v) => (v > 0 ? SHAP_RED : SHAP_BLUE));
   const annotations: Annotation[] = rows.map((r, i) => barEndLabel(formatValue(r.value, "%+0.02f"), r.value, yOf(i), r.value, colours[i]));
@@ -118,3 +139,21 @@ function xRange(values: number[], negative: boolean, plotWidthPx: number): [numb
   }
   return [lo, hi];
 }
+
+/** The plain-array input of an explanation: global for N samples, local for one, as computed for a reduction. */
+function barInput(expl: Explanation, options: ShapBarOptions): ShapBarPlotInput {
+  const { values, data, featureNames, nSamples } = tableOf(expl, options.output, "plots.bar");
+  const reduced = expl.opHistory.some((op) => /^(mean|sum)\(0\)$/.test(op));
+  if (nSamples === 1 && reduced) {
+    // Already one value per feature (e.g. mean |SHAP|): bars of those values, named after the operations.
+    const xTitle = expl.opHistory.reduce((text, op) => (op === "abs" ? `|${text}|` : op.startsWith("column") ? text : `${op.slice(0, op.indexOf("("))}(${text})`), "SHAP value");
+    return { values, featureNames, maxDisplay: options.maxDisplay, title: options.title ?? `Global importance: ${xTitle}`, xTitle };
+  }
+  if (nSamples === 1) {
+    return { values, data, featureNames, maxDisplay: options.maxDisplay, title: options.title ?? "SHAP values of one prediction" };
+  }
+  return { values, featureNames, maxDisplay: options.maxDisplay, title: options.title ?? "Global importance: mean(|SHAP value|)" };
+}
+
+/** shap's name for the bar plot (`shap.plots.bar`): the same function as `shapBar`. */
+export const bar = shapBar;

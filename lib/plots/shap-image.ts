@@ -1,4 +1,5 @@
 import { InputError, assertInput } from "../core/errors";
+import { Explanation } from "../shap/explanation";
 import { RED_TRANSPARENT_BLUE } from "./colors";
 import type { Annotation, Figure, HeatmapTrace, LayoutImage, Shape } from "./figure";
 import { pArrivalLabel, pArrivalLine } from "./p-arrival";
@@ -35,6 +36,35 @@ export interface ShapImagePlotInput {
   height?: number;
 }
 
+/** An image with its axes, what `plots.shapImage(expl, image)` draws under the SHAP maps (`subset.image(i)`, `spectrogramImage(trace)`). */
+export interface ImageWithAxes {
+  /** H × W × C row-major (C fastest), 8-bit values 0..255. */
+  readonly data: ArrayLike<number>;
+  readonly shape: readonly [number, number, number];
+  /** Frequency of each row in Hz, ascending (row 0 = 0 Hz). */
+  readonly freqsHz: ArrayLike<number>;
+  /** Time of each column in s, ascending. */
+  readonly timesS: ArrayLike<number>;
+  readonly pArrivalS?: number;
+  readonly traceName?: string;
+  /** The image's true class, shown over it (shap's `true_labels`). */
+  readonly labelName?: string;
+}
+
+/** What a user may change on `plots.shapImage(expl, image, options)`. */
+export interface ShapImageOptions {
+  /** @default "Partition SHAP of <trace> (<n> model evaluations)" */
+  title?: string;
+  /** @default "True: <label>" when the image knows its label, else "Input" */
+  imageTitle?: string;
+  /** Colour limit m (the maps span −m … m). @default the 99.9th percentile of |summed values| */
+  vmax?: number;
+  /** @default the image's P arrival */
+  pArrivalS?: number;
+  width?: number;
+  height?: number;
+}
+
 /**
  * shap's `image_plot` for one spectrogram image (shap-reference.md §D.2; paper Fig. 2): the image, then one
  * SHAP map per explained output, each the values summed over the channels, drawn with
@@ -46,8 +76,14 @@ export interface ShapImagePlotInput {
  * Departures from shap, both for physical axes: the panels keep time (s) and frequency (Hz) axes with
  * 0 Hz at the bottom, where shap hides the axes and draws row 0 at the top; and the grey image is aligned
  * with the SHAP map, where shap stretches it half a pixel beyond the map on every side.
+ *
+ * Takes a one-sample image Explanation and the image with its axes, as shap's `shap.image_plot(shap_values,
+ * pixel_values)`: `plots.shapImage(expl, subset.image(0))`; or the plain arrays.
  */
-export function shapImage(input: ShapImagePlotInput): Figure {
+export function shapImage(expl: Explanation, image: ImageWithAxes, options?: ShapImageOptions): Figure;
+export function shapImage(input: ShapImagePlotInput): Figure;
+export function shapImage(source: Explanation | ShapImagePlotInput, image?: ImageWithAxes, options: ShapImageOptions = {}): Figure {
+  const input = source instanceof Explanation ? shapImageInput(source, image, options) : source;
   const where = "plots.shapImage";
   const [h, w, c] = input.shape;
   assertInput([h, w, c].every((d) => Number.isInteger(d) && d > 0), where, `shape must hold three positive integers, got ${JSON.stringify(input.shape)}`);
@@ -198,4 +234,30 @@ function lumaUri(image: ArrayLike<number>, h: number, w: number, c: number, stre
     }
   }
   return pngDataUri({ width: w, height: h, colorType: "grey", pixels });
+}
+
+/** The plain-array input of a one-sample image explanation and its image. */
+function shapImageInput(expl: Explanation, image: ImageWithAxes | undefined, options: ShapImageOptions): ShapImagePlotInput {
+  const where = "plots.shapImage";
+  if (!image) throw new InputError(where, "pass the explained image with its axes: plots.shapImage(expl, subset.image(i))");
+  if (expl.nSamples !== 1) throw new InputError(where, `draws one explained image, but the explanation holds ${expl.nSamples}: pass expl.row(i)`);
+  if (expl.featureShape.join("x") !== image.shape.join("x")) {
+    throw new InputError(where, `the explanation's feature shape ${JSON.stringify(expl.featureShape)} is not the image's shape ${JSON.stringify(image.shape)}`);
+  }
+  const outputNames = expl.outputNames ? [...expl.outputNames[0]] : Array.from(expl.outputIndices, (j) => `output ${j}`);
+  const evals = expl.evalCounts ? ` (${expl.evalCounts[0]} model evaluations)` : "";
+  return {
+    image: image.data,
+    shape: image.shape,
+    values: expl.values,
+    outputNames,
+    freqsHz: image.freqsHz,
+    timesS: image.timesS,
+    title: options.title ?? `Partition SHAP of ${image.traceName ?? "the image"}${evals}`,
+    imageTitle: options.imageTitle ?? (image.labelName ? `True: ${image.labelName}` : undefined),
+    vmax: options.vmax,
+    pArrivalS: options.pArrivalS ?? image.pArrivalS,
+    width: options.width,
+    height: options.height,
+  };
 }

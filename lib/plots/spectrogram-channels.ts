@@ -1,8 +1,12 @@
 import { assertInput } from "../core/errors";
+import type { ChannelSpectrograms } from "../spectrogram/channel-spectrograms";
+import { toDecibels } from "../spectrogram/decibels";
+import type { SpectrogramImage } from "../spectrogram/spectrogram-image";
 import { VIRIDIS } from "./colors";
 import type { Annotation, Figure, HeatmapTrace, Shape } from "./figure";
 import { pArrivalLabel, pArrivalLine } from "./p-arrival";
-import type { SpectrogramPlotInput } from "./spectrogram";
+import { definedOnly } from "./options";
+import { psdColorbarTitle, type SpectrogramOptions, type SpectrogramPlotInput } from "./spectrogram";
 import { assertAscending, assertLength, axis, baseLayout, colourLimits, edgeRange, setAxis } from "./style";
 import { timeFrequencyHeatmap } from "./time-frequency-heatmap";
 
@@ -14,12 +18,22 @@ export interface SpectrogramChannelsPlotInput extends SpectrogramPlotInput {
   channels: readonly string[];
 }
 
+/** The colour channels of an 8-bit image, for its panel names ("R = E"). */
+const RGB = ["R", "G", "B"];
+
 /**
  * The spectrogram of every channel of one trace (the three planes of the CNN's 33 × 153 × 3 image,
  * paper-pipeline.md §2), one panel per channel stacked over a shared time axis, one shared colour scale.
  * Time in s, frequency in Hz with 0 Hz at the bottom of each panel.
+ *
+ * Takes what `channelSpectrograms(trace)` returns (`{ decibels: true }` draws 10 log10 PSD), the 8-bit image
+ * `spectrogramImage(trace)` returns (on 0..255, panels "R = E", "G = N", "B = Z"), or the plain arrays. The
+ * channel names, the P arrival and the trace name in the default title come from the trace.
  */
-export function spectrogramChannels(input: SpectrogramChannelsPlotInput): Figure {
+export function spectrogramChannels(spec: ChannelSpectrograms | SpectrogramImage, options?: SpectrogramOptions): Figure;
+export function spectrogramChannels(input: SpectrogramChannelsPlotInput): Figure;
+export function spectrogramChannels(source: ChannelSpectrograms | SpectrogramImage | SpectrogramChannelsPlotInput, options: SpectrogramOptions = {}): Figure {
+  const input = channelsInput(source, options);
   const where = "plots.spectrogramChannels";
   const nFreq = input.freqsHz.length, nTime = input.timesS.length, nChannels = input.channels.length;
   assertInput(nFreq > 0 && nTime > 0 && nChannels > 0, where, "freqsHz, timesS and channels must not be empty");
@@ -67,4 +81,34 @@ export function spectrogramChannels(input: SpectrogramChannelsPlotInput): Figure
   layout.shapes = shapes;
   layout.annotations = annotations;
   return { data, layout };
+}
+
+/** The plain-array input of a spectrogram or image object, with the defaults its kind implies. */
+function channelsInput(source: ChannelSpectrograms | SpectrogramImage | SpectrogramChannelsPlotInput, options: SpectrogramOptions): SpectrogramChannelsPlotInput {
+  if (!("dimensionOrder" in source)) return { ...source, ...definedOnly(options) };
+  const nChannels = source.shape[2];
+  const names = "channels" in source && source.channels ? source.channels : Array.from({ length: nChannels }, (_, c) => `channel ${c}`);
+  const of = source.traceName ? ` of ${source.traceName}` : "";
+  const common = { freqsHz: source.freqsHz, timesS: source.timesS, pArrivalS: options.pArrivalS ?? source.pArrivalS, colorscale: options.colorscale };
+  if ("data" in source) {
+    // An 8-bit image: the full byte range, channels named by their colour.
+    return {
+      ...common,
+      values: source.data,
+      channels: names.map((name, c) => (nChannels === 3 ? `${RGB[c]} = ${name}` : name)),
+      title: options.title ?? `CNN input image${of}`,
+      colorbarTitle: options.colorbarTitle ?? "8-bit value",
+      zmin: options.zmin ?? 0,
+      zmax: options.zmax ?? 255,
+    };
+  }
+  return {
+    ...common,
+    values: options.decibels ? toDecibels(source.values) : source.values,
+    channels: names,
+    title: options.title ?? `Spectrograms${of}`,
+    colorbarTitle: options.colorbarTitle ?? psdColorbarTitle(options.decibels),
+    zmin: options.zmin,
+    zmax: options.zmax,
+  };
 }

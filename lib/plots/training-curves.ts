@@ -17,14 +17,22 @@ export interface EpochRecord {
 
 export interface TrainingCurvesPlotInput {
   history: readonly EpochRecord[];
-  title: string;
+  /** @default "<name>: <nTrain> training images", or "Training curves" */
+  title?: string;
+  /** The trained model's name and training-set size (a CNN experiment has both), for the default title. */
+  name?: string;
+  nTrain?: number;
 }
 
 /**
  * Loss and accuracy per epoch of CNN training (paper-pipeline.md §3: Adam, cross-entropy, 10 epochs), two
  * panels side by side, training in shap's blue and validation (when recorded) dashed in shap's red.
+ *
+ * Takes anything with a `history`, such as a trained CNN experiment: `plots.trainingCurves(cnn.nrca)`.
  */
-export function trainingCurves(input: TrainingCurvesPlotInput): Figure {
+export function trainingCurves(run: TrainingCurvesPlotInput, options: { title?: string } = {}): Figure {
+  const named = run.name === undefined ? "Training curves" : `${run.name}${run.nTrain === undefined ? "" : `: ${run.nTrain} training images`}`;
+  const input = { history: run.history, title: options.title ?? run.title ?? named };
   const where = "plots.trainingCurves";
   const h = input.history;
   assertInput(h.length > 0, where, "history is empty");

@@ -1,9 +1,11 @@
 import { assertInput } from "../core/errors";
+import { Explanation } from "../shap/explanation";
 import { AXIS_COLOR, GUIDE_GREY, MUTED_TEXT, SHAP_BLUE, SHAP_RED } from "./colors";
 import type { Annotation, Figure, Shape } from "./figure";
 import { formatValue } from "./format";
 import { PX_PER_INCH, assertLength, axis, barEndLabel, baseLayout, featureRowAxis, rowLine } from "./style";
 import { escapeXml, plainTextWidthPx, textWidthPx } from "./svg-text";
+import { assertOneSample, tableOf } from "./explanation-input";
 
 export interface WaterfallPlotInput {
   /** SHAP values of one explained sample (F). */
@@ -61,6 +63,18 @@ export function waterfallSteps(values: ArrayLike<number>, baseValues: number, fe
   return steps;
 }
 
+/** What a user may change on `plots.waterfall(expl.row(i), options)`. */
+export interface WaterfallOptions {
+  /** @default 10 (shap's) */
+  maxDisplay?: number;
+  /** @default "Waterfall of one prediction" */
+  title?: string;
+  /** x-axis title with the output's unit. @default "Model output" */
+  xTitle?: string;
+  /** Explained output rank to draw (the last axis of the values). @default 0 */
+  output?: number;
+}
+
 /**
  * shap's waterfall plot of one prediction (shap-reference.md §D.5): arrows from E[f(X)] at the bottom to
  * f(x) at the top (`waterfallSteps`), red pointing right for φ ≥ 0 and blue pointing left for φ < 0, bar
@@ -69,8 +83,13 @@ export function waterfallSteps(values: ArrayLike<number>, baseValues: number, fe
  * lines, y labels "value = name" with the value in grey, and "f(x) = …" and "E[f(X)] = …" marked at the top
  * with dashed lines. Size 8 in × (0.5 · rows + 1.5) in. shap skips the guides of the last four rows when
  * no row is grouped (a quirk of its loop condition); we draw every guide.
+ *
+ * Takes a one-sample Explanation, as shap does (`plots.waterfall(expl.row(0))`), or the plain arrays.
  */
-export function waterfall(input: WaterfallPlotInput): Figure {
+export function waterfall(expl: Explanation, options?: WaterfallOptions): Figure;
+export function waterfall(input: WaterfallPlotInput): Figure;
+export function waterfall(source: Explanation | WaterfallPlotInput, options: WaterfallOptions = {}): Figure {
+  const input = source instanceof Explanation ? waterfallInput(source, options) : source;
   const where = "plots.waterfall";
   const nFeatures = input.featureNames.length;
   assertInput(nFeatures > 0, where, "featureNames is empty");
@@ -191,5 +210,21 @@ export function waterfall(input: WaterfallPlotInput): Figure {
       },
     ],
     layout,
+  };
+}
+
+/** The plain-array input of a one-sample explanation. */
+function waterfallInput(expl: Explanation, options: WaterfallOptions): WaterfallPlotInput {
+  const where = "plots.waterfall";
+  assertOneSample(expl, where);
+  const { values, data, featureNames } = tableOf(expl, options.output, where);
+  return {
+    values,
+    baseValues: expl.baseValues[options.output ?? 0],
+    data,
+    featureNames,
+    maxDisplay: options.maxDisplay,
+    title: options.title ?? "Waterfall of one prediction",
+    xTitle: options.xTitle,
   };
 }

@@ -1,7 +1,9 @@
 import { InputError, assertInput } from "../core/errors";
+import type { Trace } from "../waveform/trace";
 import { AXIS_COLOR } from "./colors";
 import type { Annotation, Figure, ScatterTrace, Shape } from "./figure";
 import { pArrivalLabel, pArrivalLine } from "./p-arrival";
+import { definedOnly } from "./options";
 import { axis, baseLayout, setAxis, toJsonArray } from "./style";
 
 export interface WaveformPlotInput {
@@ -19,12 +21,31 @@ export interface WaveformPlotInput {
   title: string;
 }
 
+/** What a user may change on `plots.waveform(trace, options)`. */
+export interface WaveformOptions {
+  /** @default the trace name and station, and the start time when known */
+  title?: string;
+  /** @default "counts" */
+  units?: string;
+  /** @default the trace's P pick (stats.pArrivalSample / samplingRateHz) */
+  pArrivalS?: number;
+  /** @default 0 (time since the window start) */
+  startTimeS?: number;
+}
+
 /**
  * A three-component (or any-component) seismogram, one panel per channel sharing the time axis, with
  * the P pick (paper-pipeline.md §1: 25 s windows at 100 Hz with P at 5 s). x: time in s; y: amplitude in
  * `units` per channel.
+ *
+ * Takes a `Trace`, which knows its sampling rate, channels and P pick (ObsPy's `trace.plot()`):
+ * `plots.waveform(trace)`, with `options` for the title, units or P time; or the plain arrays
+ * (`WaveformPlotInput`).
  */
-export function waveform(input: WaveformPlotInput): Figure {
+export function waveform(trace: Trace, options?: WaveformOptions): Figure;
+export function waveform(input: WaveformPlotInput): Figure;
+export function waveform(source: Trace | WaveformPlotInput, options: WaveformOptions = {}): Figure {
+  const input = "stats" in source ? traceInput(source, options) : { ...source, ...definedOnly(options) };
   const where = "plots.waveform";
   const { data, samplingRateHz, channels } = input;
   assertInput(samplingRateHz > 0 && Number.isFinite(samplingRateHz), where, `samplingRateHz must be positive, got ${samplingRateHz}`);
@@ -76,4 +97,20 @@ export function waveform(input: WaveformPlotInput): Figure {
   layout.shapes = shapes;
   layout.annotations = annotations;
   return { data: data_, layout };
+}
+
+/** The plain-array input of a Trace: its data, sampling rate, channel names and P pick. */
+function traceInput(trace: Trace, options: WaveformOptions): WaveformPlotInput {
+  const { stats } = trace;
+  const pick = stats.pArrivalSample === undefined ? undefined : stats.pArrivalSample / stats.samplingRateHz;
+  const start = stats.startTime ? `, ${stats.startTime.replace("T", " ").replace(/(\.\d+)?Z?$/, "")} UTC` : "";
+  return {
+    data: trace.data,
+    samplingRateHz: stats.samplingRateHz,
+    channels: stats.channels,
+    pArrivalS: options.pArrivalS ?? pick,
+    startTimeS: options.startTimeS,
+    units: options.units,
+    title: options.title ?? `${stats.traceName} (${stats.station})${start}`,
+  };
 }

@@ -18,6 +18,10 @@ export interface ChannelSpectrograms {
   /** [nFreq, nTime, nChannels]. */
   readonly shape: readonly [number, number, number];
   readonly dimensionOrder: "FTC";
+  /** Made from a Trace: its name, channel labels (row order) and P arrival on the time axis in s. */
+  readonly traceName?: string;
+  readonly channels?: readonly string[];
+  readonly pArrivalS?: number;
 }
 
 /** Options of {@link channelSpectrograms}: the spectrogram's plus the layout of a raw array. */
@@ -54,6 +58,18 @@ export function channelSpectrograms(input: Trace | Float64Array, options: Channe
     timesS: plan.times(nSamples),
     shape: [plan.nFreq, nTime, nChannels],
     dimensionOrder: "FTC",
+    ...traceLabels(input),
+  };
+}
+
+/** What a spectrogram made from a Trace keeps of it for its plots: name, channel labels and P arrival (s). */
+export function traceLabels(input: Trace | Float64Array): { traceName?: string; channels?: readonly string[]; pArrivalS?: number } {
+  if (input instanceof Float64Array) return {};
+  const { stats } = input;
+  return {
+    traceName: stats.traceName,
+    channels: stats.channels,
+    ...(stats.pArrivalSample === undefined ? {} : { pArrivalS: stats.pArrivalSample / stats.samplingRateHz }),
   };
 }
 

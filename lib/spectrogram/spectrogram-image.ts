@@ -6,7 +6,7 @@
  */
 import { InputError } from "../core/errors";
 import { DSET_SAMPLES, DSET_SAMPLING_RATE_HZ, Trace } from "../waveform/trace";
-import { waveformLayout } from "./channel-spectrograms";
+import { traceLabels, waveformLayout } from "./channel-spectrograms";
 import { spectrogramPlan } from "./spectrogram";
 
 /** [height (frequencies), width (segments), channels] of the paper's image. */
@@ -32,6 +32,10 @@ export interface SpectrogramImage {
   readonly timesS: Float64Array;
   /** The input trace's processing history (if any) followed by one line per step of this transform. */
   readonly processing: readonly string[];
+  /** Made from a Trace: its name, channel labels (R, G, B = rows 0, 1, 2) and P arrival on the time axis in s. */
+  readonly traceName?: string;
+  readonly channels?: readonly string[];
+  readonly pArrivalS?: number;
 }
 
 /** Options of {@link spectrogramImage}. */
@@ -108,5 +112,6 @@ export function spectrogramImage(input: Trace | Float64Array, options: Spectrogr
     freqsHz: plan.freqs(),
     timesS: plan.times(nSamples),
     processing: [...history, ...PROCESSING],
+    ...traceLabels(input),
   };
 }

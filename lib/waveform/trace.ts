@@ -19,6 +19,8 @@ export interface TraceStats {
   readonly channels: readonly string[];
   /** Start time as an ISO string, when known. */
   readonly startTime?: string;
+  /** Sample index of the P arrival, when picked (500 in every D-set window: 5 s before P). */
+  readonly pArrivalSample?: number;
   /** Processing history, one line per transform (ObsPy's `stats.processing`). */
   readonly processing: readonly string[];
 }
