@@ -21,7 +21,9 @@
  * (b)'s 0.99), reported beside the held-out station's so that the gap between the two measures
  * generalisation and not under-training. The grouped-by-event variant (e) adds another (b): off by default.
  */
+import fs from "node:fs";
 import path from "node:path";
+import { CNN_CLASS_NAMES } from "../cnn/metadata";
 import { evaluateClassifier, type ClassificationMetrics } from "../cnn/evaluate";
 import type { EpochRecord } from "../cnn/metadata";
 import type { CnnPredictions } from "../cnn/predict";
@@ -30,10 +32,10 @@ import { InputError } from "../core/errors";
 import { cacheDir as defaultCacheRoot, resultsDir as defaultResultsDir } from "../core/paths";
 import type { ProgressFn } from "../core/progress";
 import { defaultWorkerCount } from "../core/worker";
-import { loadImageSet, type ImageSet } from "../spectrogram/image-cache";
+import { loadImageSet, readImageCacheManifest, type ImageCacheEntry, type ImageSet } from "../spectrogram/image-cache";
 import { evaluateCnnOnSubset } from "./cnn-evaluation";
 import { CNN_SPLIT_FRACTIONS, isCnnExperimentCached, trainCnnExperiment, type CnnExperiment, type CnnSplit } from "./cnn-experiment";
-import { takeImageSubset } from "./cnn-image-subset";
+import { takeImageSubset, type ImageSubset } from "./cnn-image-subset";
 import { canTrainInWorkers, trainCnnExperimentsInWorkers, type CnnTrainingPlan, type CnnTrainingRun } from "./cnn-parallel-training";
 import { writeResultJson } from "./results";
 
@@ -87,11 +89,17 @@ export interface CnnExperimentsOptions {
   readonly log?: ((line: string) => void) | false;
 }
 
-/** A trained experiment without its model and image set (the models are disposed; reload with loadCnn). */
-export type CnnExperimentSummary = Omit<CnnExperiment, "model" | "images">;
+/** A trained experiment without its model and image set (the models are disposed; reload with loadCnnExperiment). */
+export type CnnExperimentSummary = Omit<CnnExperiment, "model" | "images"> & {
+  /** Class names by label, for the confusion matrix. */
+  readonly classNames: readonly string[];
+};
 
 /** Result of (c): model (a) applied to the test split of (b). */
 export interface CrossStationEvaluation {
+  /** "nrca-on-all-stations". */
+  readonly name: string;
+  readonly classNames: readonly string[];
   readonly metrics: ClassificationMetrics;
   /** Scores without the single station's own traces (the stations model (a) never saw); null when there are none. */
   readonly otherStations: ClassificationMetrics | null;
@@ -169,22 +177,31 @@ export interface CnnExperimentsResult {
   readonly trainSeconds: number;
 }
 
+/** Every training of a run, by role, with the settings they share (`planCnnExperiments`). */
+export interface CnnExperimentsPlan {
+  readonly config: CnnExperimentsResult["config"];
+  /** Stations with foreshocks or aftershocks in the image cache, sorted. */
+  readonly stations: readonly string[];
+  /** (a) and (b). */
+  readonly nrca: CnnTrainingPlan;
+  readonly allStations: CnnTrainingPlan;
+  /** (d): per held-out station, its fold's training (empty when leaveOneOut is false). */
+  readonly folds: ReadonlyMap<string, CnnTrainingPlan>;
+  /** (e), or null. */
+  readonly groupedByEvent: CnnTrainingPlan | null;
+  /** Every training in the order the results are assembled. */
+  readonly trainings: readonly CnnTrainingPlan[];
+}
+
 /**
- * Runs experiments (a) to (e) of the file comment, writing each result file atomically (`writeResultJson`)
- * as soon as it is known, then the summary `cnn-experiments.json`. The image cache is decoded once and
- * shared. With `workers` > 0 the models not yet in the cache are first trained on worker threads, longest
- * first (`trainCnnExperimentsInWorkers`), so every core trains; the experiments then take their models from
- * the cache. Trained models stay under `cacheDir` and are reused by later runs.
+ * Step 1 (plan): the trainings of experiments (a) to (e), each named (`nrca`, `all-stations`,
+ * `loso-<station>`, `all-stations-grouped-by-event`) and with the options of `trainCnnExperiment`, for the
+ * `stations` of the image cache. `runCnnExperiments` trains them; `loadCnnExperiment` finds one by name.
  *
- * @throws InputError when the cache lacks NRCA's foreshocks or aftershocks, holds a single station while (d)
- *   is asked for, or for the errors of `trainCnnExperiment`
+ * @throws InputError for a bad worker count, or when leave-one-station-out is asked for with fewer than two stations
  */
-export async function runCnnExperiments(options: CnnExperimentsOptions): Promise<CnnExperimentsResult> {
-  const start = performance.now();
+export function planCnnExperiments(options: CnnExperimentsOptions, stations: readonly string[]): CnnExperimentsPlan {
   const where = "runCnnExperiments";
-  const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
-  const resultsDir = options.resultsDir ?? defaultResultsDir();
-  const cacheDir = options.cacheDir ?? defaultCacheRoot("cnn");
   const loo = options.leaveOneOut ?? {};
   const config: CnnExperimentsResult["config"] = {
     seed: options.seed ?? 42,
@@ -201,13 +218,10 @@ export async function runCnnExperiments(options: CnnExperimentsOptions): Promise
     groupedByEvent: options.groupedByEvent ?? false,
     workers: resolveWorkers(options.workers, where),
   };
-  const images = options.images ?? loadImageSet(options.imageCacheDir, (e) => e.label === 0 || e.label === 1);
-  const stations = [...new Set(images.entries.filter((e) => e.label === 0 || e.label === 1).map((e) => e.station))].sort();
   if (config.leaveOneOut !== false && stations.length < 2) {
     throw new InputError(where, `leave-one-station-out needs at least two stations, the image cache ${options.imageCacheDir} holds ${stations.join(", ") || "none"} (pass leaveOneOut: false)`);
   }
-
-  // Every training of the run, in the order the results are assembled.
+  const cacheDir = options.cacheDir ?? defaultCacheRoot("cnn");
   const paperPlan = (name: string, stationList: readonly string[] | "all", split: CnnSplit): CnnTrainingPlan => ({
     name,
     imageCacheDir: options.imageCacheDir,
@@ -219,198 +233,146 @@ export async function runCnnExperiments(options: CnnExperimentsOptions): Promise
     maxTrainImages: config.maxTrainImages ?? undefined,
     cacheDir,
   });
-  const nrcaPlan = paperPlan("nrca", [PAPER_CNN.station], "random");
-  const allPlan = paperPlan("all-stations", "all", "random");
-  const foldPlans = new Map<string, CnnTrainingPlan>();
+  const folds = new Map<string, CnnTrainingPlan>();
   if (config.leaveOneOut !== false) {
     for (const station of stations) {
-      const name = `loso-${station.toLowerCase()}`;
-      foldPlans.set(station, {
-        ...paperPlan(name, stations.filter((s) => s !== station), "random"),
+      folds.set(station, {
+        ...paperPlan(`loso-${station.toLowerCase()}`, stations.filter((s) => s !== station), "random"),
         epochs: config.leaveOneOut.epochs,
         maxTrainImages: config.leaveOneOut.maxTrainImages ?? undefined,
       });
     }
   }
-  const groupedPlan = config.groupedByEvent ? paperPlan("all-stations-grouped-by-event", "all", "grouped-by-event") : null;
-  const plans = [nrcaPlan, allPlan, ...foldPlans.values(), ...(groupedPlan ? [groupedPlan] : [])];
+  const nrca = paperPlan("nrca", [PAPER_CNN.station], "random");
+  const allStations = paperPlan("all-stations", "all", "random");
+  const groupedByEvent = config.groupedByEvent ? paperPlan("all-stations-grouped-by-event", "all", "grouped-by-event") : null;
+  return { config, stations, nrca, allStations, folds, groupedByEvent, trainings: [nrca, allStations, ...folds.values(), ...(groupedByEvent ? [groupedByEvent] : [])] };
+}
 
-  // Parallel phase: the models not yet in the cache are trained on worker threads, the longest first.
-  const toTrain = config.workers > 0 ? plans.filter((p) => !isCnnExperimentCached({ ...p, images })) : [];
-  const nSteps = 3 + foldPlans.size + (groupedPlan ? 1 : 0);
-  const nProgress = nSteps + toTrain.length;
+/** A trained experiment loaded by name, with its test split as an image subset that knows its axes. */
+export interface LoadedCnnExperiment extends CnnExperiment {
+  /** The test images (`test.image(i)` hands out image i with its axes, trace name and label). */
+  readonly test: ImageSubset;
+  readonly classNames: readonly string[];
+}
+
+/**
+ * Loads the model `name` (`nrca`, `all-stations`, `loso-<station>`, `all-stations-grouped-by-event`) that
+ * `runCnnExperiments` trained with the same options (notebook 03, `studySettings().cnn`), scores it on its test
+ * split again, and returns it with that split: notebooks 04 and 05 explain the models notebook 03 trained.
+ * Trains nothing: a model not in the cache is an error that says to run notebook 03 first. Dispose the model
+ * when done (`experiment.model.dispose()`).
+ *
+ * @throws InputError for an unknown name (listing the known ones), a missing image cache, or a model that is
+ *   not in the cache
+ */
+export async function loadCnnExperiment(name: string, options: CnnExperimentsOptions): Promise<LoadedCnnExperiment> {
+  const where = `loadCnnExperiment "${name}"`;
+  if (!fs.existsSync(options.imageCacheDir)) {
+    throw new InputError(where, `no image cache in ${options.imageCacheDir}: run notebook 02 (the images) and notebook 03 (the models) first`);
+  }
+  const labelled = (e: ImageCacheEntry) => e.label === 0 || e.label === 1;
+  const stations = [...new Set(readImageCacheManifest(options.imageCacheDir).entries.filter(labelled).map((e) => e.station))].sort();
+  const plan = planCnnExperiments({ ...options, workers: 0 }, stations);
+  const training = plan.trainings.find((p) => p.name === name);
+  if (!training) throw new InputError(where, `no such experiment: the CNN experiments of these settings are ${plan.trainings.map((p) => p.name).join(", ")}`);
+  const wanted = training.stations === "all" || training.stations === undefined ? null : new Set(training.stations);
+  const images = options.images ?? loadImageSet(options.imageCacheDir, (e) => labelled(e) && (wanted === null || wanted.has(e.station)));
+  if (!isCnnExperimentCached({ ...training, images })) {
+    throw new InputError(
+      where,
+      `the model is not in the cache ${training.cacheDir}: run notebook 03 first (it trains the models of these settings: ${plan.config.epochs} epochs, seed ${plan.config.seed})`,
+    );
+  }
+  const experiment = await trainCnnExperiment({ ...training, images, log: options.log });
+  return { ...experiment, test: takeImageSubset(experiment.images, experiment.testIndex, `${name} test split`), classNames: CNN_CLASS_NAMES };
+}
+
+/**
+ * Runs experiments (a) to (e) of the file comment in four steps: `planCnnExperiments` names every training;
+ * the models not yet in the cache are trained on worker threads, the longest first (`trainCnnExperimentsInWorkers`,
+ * with `workers` > 0) so every core trains; each experiment is then evaluated from its cached model and its
+ * result file written atomically (`writeResultJson`) as soon as it is known; the summary `cnn-experiments.json`
+ * comes last. The image cache is decoded once and shared. Trained models stay under `cacheDir` and are reused by
+ * later runs (and by `loadCnnExperiment`).
+ *
+ * @throws InputError when the cache lacks NRCA's foreshocks or aftershocks, holds a single station while (d)
+ *   is asked for, or for the errors of `trainCnnExperiment`
+ */
+export async function runCnnExperiments(options: CnnExperimentsOptions): Promise<CnnExperimentsResult> {
+  const start = performance.now();
+  const log = options.log === undefined ? (line: string) => console.log(line) : options.log;
+  const resultsDir = options.resultsDir ?? defaultResultsDir();
+  const images = options.images ?? loadImageSet(options.imageCacheDir, (e) => e.label === 0 || e.label === 1);
+  const stations = [...new Set(images.entries.filter((e) => e.label === 0 || e.label === 1).map((e) => e.station))].sort();
+  const plan = planCnnExperiments(options, stations);
+
+  // Progress: one step per training sent to a worker, then one per experiment.
+  const toTrain = plan.config.workers > 0 ? plan.trainings.filter((p) => !isCnnExperimentCached({ ...p, images })) : [];
+  const nProgress = 3 + plan.folds.size + (plan.groupedByEvent ? 1 : 0) + toTrain.length;
   let progressDone = 0;
   const step = (label: string) => options.onProgress?.(++progressDone, nProgress, label);
-  const workerRuns = new Map<string, CnnTrainingRun>();
-  if (toTrain.length > 0) {
-    const order = toTrain.slice().sort((a, b) => trainingCost(b, images) - trainingCost(a, images));
-    const nWorkers = Math.min(config.workers, order.length);
-    if (log) log(`training ${order.length} CNN2D model(s) on ${nWorkers} worker thread(s), longest first: ${order.map((p) => p.name).join(", ")}`);
-    const runs = await trainCnnExperimentsInWorkers(order, images, {
-      workers: nWorkers,
-      onRun: (_done, _total, run) => {
-        if (log) log(`${run.name}: trained in ${run.trainSeconds.toFixed(0)} s${run.resumedFromEpoch > 0 ? ` (resumed after epoch ${run.resumedFromEpoch})` : ""}, test accuracy ${run.testAccuracy.toFixed(4)}`);
-        step(`trained ${run.name}`);
-      },
-    });
-    for (const run of runs) workerRuns.set(run.name, run);
-  }
+  const run: CnnRunContext = { images, log, resultsDir, onEpoch: options.onEpoch, workerRuns: await trainInWorkers(toTrain, images, plan.config.workers, log, step) };
+
   const files: Record<string, string> = {};
   const table: CnnResultRow[] = [];
-  /** Trains or loads one plan's model here; with a worker run, takes the training figures from it. */
-  const run = async (plan: CnnTrainingPlan, predictionsFile: string | undefined): Promise<CnnExperiment> => {
-    const workerRun = workerRuns.get(plan.name);
-    const e = await trainCnnExperiment({
-      ...plan,
-      images,
-      predictionsFile,
-      onEpoch: options.onEpoch ? (r: EpochRecord) => options.onEpoch?.(plan.name, r) : undefined,
-      log: workerRun ? false : log,
-    });
-    if (workerRun === undefined) return e;
-    return {
-      ...e,
-      fromCache: workerRun.fromCache,
-      resumedFromEpoch: workerRun.resumedFromEpoch,
-      samplesPerSecond: workerRun.samplesPerSecond,
-      trainSeconds: workerRun.trainSeconds,
-      seconds: workerRun.seconds + e.seconds,
-    };
-  };
-  const summarize = (e: CnnExperiment): CnnExperimentSummary => {
-    const { model, images: _images, ...rest } = e;
-    model.dispose();
-    return rest;
-  };
-  const resultCsv = (name: string) => path.join(resultsDir, `cnn-${name}-predictions.csv`);
+  const paper = await evaluatePaperExperiments(plan, run);
+  files.nrca = writeResultJson(resultsDir, "cnn-nrca.json", experimentJson(paper.nrca, "(a) NRCA-only model: random 70/15/15 split over NRCA's traces (paper section 3)", PAPER_CNN.nrca));
+  table.push(row("nrca", PAPER_CNN.station, PAPER_CNN.station, paper.nrca, paper.nrca.metrics, PAPER_CNN.nrca.accuracy));
+  step("(a) NRCA-only model");
+  files.allStations = writeResultJson(
+    resultsDir,
+    "cnn-all-stations.json",
+    experimentJson(paper.allStations, "(b) all-stations model: random 70/15/15 split over every station's traces (paper section 3)", PAPER_CNN.allStations),
+  );
+  table.push(row("all-stations", "all", "all", paper.allStations, paper.allStations.metrics, PAPER_CNN.allStations.accuracy));
+  step("(b) all-stations model");
+  files.nrcaOnAllStations = writeResultJson(resultsDir, "cnn-nrca-on-all-stations.json", crossJson(paper.nrca, paper.allStations, paper.nrcaOnAllStations));
+  table.push({
+    experiment: "nrca-on-all-stations",
+    trainedOn: PAPER_CNN.station,
+    testedOn: "all",
+    split: "random",
+    nTrain: paper.nrca.nTrain,
+    nTest: paper.nrcaOnAllStations.metrics.n,
+    ...pickScores(paper.nrcaOnAllStations.metrics),
+    paperAccuracy: PAPER_CNN.nrcaOnAllStations.accuracy,
+    fromCache: paper.nrca.fromCache,
+    seconds: paper.nrcaOnAllStations.seconds,
+  });
+  if (log) log(`NRCA model on the all-stations test split: accuracy ${paper.nrcaOnAllStations.metrics.accuracy.toFixed(4)} (paper ${PAPER_CNN.nrcaOnAllStations.accuracy})`);
+  step("(c) NRCA model on the all-stations test split");
 
-  // (a) the NRCA-only model, kept in memory for (c); (b) the all-stations model; (c) (a) on the test split of (b).
-  const nrcaRun = await run(nrcaPlan, resultCsv(nrcaPlan.name));
-  let nrca: CnnExperimentSummary;
-  let allStations: CnnExperimentSummary;
-  let nrcaOnAllStations: CrossStationEvaluation;
-  try {
-    const { model: _m, images: _i, ...nrcaRest } = nrcaRun;
-    nrca = nrcaRest;
-    files.nrca = writeResultJson(resultsDir, "cnn-nrca.json", experimentJson(nrca, "(a) NRCA-only model: random 70/15/15 split over NRCA's traces (paper section 3)", PAPER_CNN.nrca));
-    table.push(row("nrca", PAPER_CNN.station, PAPER_CNN.station, nrca, nrca.metrics, PAPER_CNN.nrca.accuracy));
-    step("(a) NRCA-only model");
-
-    allStations = summarize(await run(allPlan, resultCsv(allPlan.name)));
-    files.allStations = writeResultJson(
-      resultsDir,
-      "cnn-all-stations.json",
-      experimentJson(allStations, "(b) all-stations model: random 70/15/15 split over every station's traces (paper section 3)", PAPER_CNN.allStations),
-    );
-    table.push(row("all-stations", "all", "all", allStations, allStations.metrics, PAPER_CNN.allStations.accuracy));
-    step("(b) all-stations model");
-
-    const crossStart = performance.now();
-    const test = takeImageSubset(images, allStations.testIndex, `${where}: all-stations test split`);
-    const predictionsFile = resultCsv("nrca-on-all-stations");
-    const evaluation = evaluateCnnOnSubset(nrcaRun.model, test, `${where}: NRCA model on the all-stations test split`, predictionsFile);
-    const others: number[] = [];
-    test.stations.forEach((s, k) => {
-      if (s !== PAPER_CNN.station) others.push(k);
-    });
-    const seen = new Set(nrca.trainIndex);
-    nrcaOnAllStations = {
-      metrics: evaluation.metrics,
-      otherStations: others.length === 0 ? null : evaluateSubsetOf(evaluation.predictions.labels, test.labels, others, test.stations),
-      nSeenInTraining: Array.from(allStations.testIndex).filter((i) => seen.has(i)).length,
-      predictions: evaluation.predictions,
-      predictionsFile,
-      seconds: (performance.now() - crossStart) / 1000,
-    };
-    files.nrcaOnAllStations = writeResultJson(resultsDir, "cnn-nrca-on-all-stations.json", crossJson(nrca, allStations, nrcaOnAllStations));
-    table.push({
-      experiment: "nrca-on-all-stations",
-      trainedOn: PAPER_CNN.station,
-      testedOn: "all",
-      split: "random",
-      nTrain: nrca.nTrain,
-      nTest: evaluation.metrics.n,
-      ...pickScores(evaluation.metrics),
-      paperAccuracy: PAPER_CNN.nrcaOnAllStations.accuracy,
-      fromCache: nrca.fromCache,
-      seconds: nrcaOnAllStations.seconds,
-    });
-    if (log) log(`NRCA model on the all-stations test split: accuracy ${evaluation.metrics.accuracy.toFixed(4)} (paper ${PAPER_CNN.nrcaOnAllStations.accuracy})`);
-    step("(c) NRCA model on the all-stations test split");
-  } finally {
-    nrcaRun.model.dispose();
-  }
-
-  // (d) leave one station out: each fold's model on every trace of the station it did not see.
   let leaveOneStationOut: LeaveOneStationOutResult | null = null;
-  if (config.leaveOneOut !== false) {
-    const folds: LeaveOneStationOutFold[] = [];
-    for (const [station, plan] of foldPlans) {
-      const e = await run(plan, undefined);
-      try {
-        const heldOutIndex: number[] = [];
-        images.entries.forEach((entry, i) => {
-          if (entry.station === station && (entry.label === 0 || entry.label === 1)) heldOutIndex.push(i);
-        });
-        const heldOutSet = takeImageSubset(images, heldOutIndex, `${where}: held-out station ${station}`);
-        const evaluation = evaluateCnnOnSubset(e.model, heldOutSet, `${where}: held-out station ${station}`);
-        folds.push({
-          station,
-          experiment: summarize(e),
-          heldOut: evaluation.metrics,
-          heldOutPredictions: evaluation.predictions,
-          heldOutTraceNames: heldOutSet.traceNames,
-          heldOutLabels: heldOutSet.labels,
-        });
-      } catch (error) {
-        e.model.dispose();
-        throw error;
-      }
-      const fold = folds[folds.length - 1];
-      if (log) log(`leave-one-station-out ${station}: held-out accuracy ${fold.heldOut.accuracy.toFixed(4)}, in-distribution ${fold.experiment.metrics.accuracy.toFixed(4)}`);
-      table.push(row(plan.name, `all but ${station}`, station, fold.experiment, fold.heldOut, null));
-      step(`(d) leave out ${station}`);
-    }
-    const predictionsFile = resultCsv("leave-one-station-out");
-    savePredictionsCsv(predictionsFile, {
-      predictions: concatPredictions(folds.map((f) => f.heldOutPredictions)),
-      trueLabels: folds.flatMap((f) => Array.from(f.heldOutLabels)),
-      traceNames: folds.flatMap((f) => f.heldOutTraceNames),
-      stations: folds.flatMap((f) => f.heldOutTraceNames.map(() => f.station)),
+  if (plan.config.leaveOneOut !== false) {
+    leaveOneStationOut = await evaluateLeaveOneStationOut(plan, run, plan.config.leaveOneOut, (fold) => {
+      table.push(row(plan.folds.get(fold.station)!.name, `all but ${fold.station}`, fold.station, fold.experiment, fold.heldOut, null));
+      step(`(d) leave out ${fold.station}`);
     });
-    const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-    leaveOneStationOut = {
-      epochs: config.leaveOneOut.epochs,
-      maxTrainImages: config.leaveOneOut.maxTrainImages,
-      folds,
-      meanHeldOutAccuracy: mean(folds.map((f) => f.heldOut.accuracy)),
-      meanInDistributionAccuracy: mean(folds.map((f) => f.experiment.metrics.accuracy)),
-      predictionsFile,
-    };
     files.leaveOneStationOut = writeResultJson(resultsDir, "cnn-leave-one-station-out.json", leaveOneOutJson(leaveOneStationOut));
   }
 
-  // (e) the all-stations model with a split grouped by event.
   let groupedByEvent: CnnExperimentSummary | null = null;
-  if (groupedPlan !== null) {
-    groupedByEvent = summarize(await run(groupedPlan, resultCsv(groupedPlan.name)));
+  if (plan.groupedByEvent !== null) {
+    const name = plan.groupedByEvent.name;
+    groupedByEvent = summarize(await trainOrLoad(plan.groupedByEvent, run, resultCsv(resultsDir, name)));
     files.groupedByEvent = writeResultJson(
       resultsDir,
-      `cnn-${groupedPlan.name}.json`,
+      `cnn-${name}.json`,
       experimentJson(groupedByEvent, "(e) all-stations model, 70/15/15 split grouped by event: no source_id in two splits (beyond the paper)", null),
     );
-    table.push(row(groupedPlan.name, "all", "all", groupedByEvent, groupedByEvent.metrics, null));
+    table.push(row(name, "all", "all", groupedByEvent, groupedByEvent.metrics, null));
     step("(e) all-stations model, grouped by event");
   }
 
-  const trained = [nrca, allStations, ...(leaveOneStationOut?.folds.map((f) => f.experiment) ?? []), ...(groupedByEvent ? [groupedByEvent] : [])];
+  const trained = [paper.nrca, paper.allStations, ...(leaveOneStationOut?.folds.map((f) => f.experiment) ?? []), ...(groupedByEvent ? [groupedByEvent] : [])];
   files.summary = path.join(resultsDir, "cnn-experiments.json");
   const result: CnnExperimentsResult = {
-    config,
-    backend: nrca.backend,
-    nrca,
-    allStations,
-    nrcaOnAllStations,
+    config: plan.config,
+    backend: paper.nrca.backend,
+    nrca: paper.nrca,
+    allStations: paper.allStations,
+    nrcaOnAllStations: paper.nrcaOnAllStations,
     leaveOneStationOut,
     groupedByEvent,
     table,
@@ -421,6 +383,177 @@ export async function runCnnExperiments(options: CnnExperimentsOptions): Promise
   writeResultJson(resultsDir, "cnn-experiments.json", summaryJson(result, images));
   if (log) log(`CNN experiments done in ${result.seconds.toFixed(0)} s (${result.trainSeconds.toFixed(0)} s of training); results in ${resultsDir}`);
   return result;
+}
+
+/** What the evaluation steps share: the decoded images, the worker runs, where and how to report. */
+interface CnnRunContext {
+  readonly images: ImageSet;
+  readonly workerRuns: ReadonlyMap<string, CnnTrainingRun>;
+  readonly log: ((line: string) => void) | false;
+  readonly resultsDir: string;
+  readonly onEpoch: CnnExperimentsOptions["onEpoch"];
+}
+
+/** Step 2 (train): the plans not yet in the cache, on worker threads, longest first; by name. */
+async function trainInWorkers(
+  toTrain: readonly CnnTrainingPlan[],
+  images: ImageSet,
+  workers: number,
+  log: ((line: string) => void) | false,
+  step: (label: string) => void,
+): Promise<Map<string, CnnTrainingRun>> {
+  const runs = new Map<string, CnnTrainingRun>();
+  if (toTrain.length === 0) return runs;
+  const order = toTrain.slice().sort((a, b) => trainingCost(b, images) - trainingCost(a, images));
+  const nWorkers = Math.min(workers, order.length);
+  if (log) log(`training ${order.length} CNN2D model(s) on ${nWorkers} worker thread(s), longest first: ${order.map((p) => p.name).join(", ")}`);
+  const done = await trainCnnExperimentsInWorkers(order, images, {
+    workers: nWorkers,
+    onRun: (_done, _total, run) => {
+      if (log) log(`${run.name}: trained in ${run.trainSeconds.toFixed(0)} s${run.resumedFromEpoch > 0 ? ` (resumed after epoch ${run.resumedFromEpoch})` : ""}, test accuracy ${run.testAccuracy.toFixed(4)}`);
+      step(`trained ${run.name}`);
+    },
+  });
+  for (const run of done) runs.set(run.name, run);
+  return runs;
+}
+
+/** Trains or loads one plan's model in this thread; with a worker run, takes the training figures from it. */
+async function trainOrLoad(plan: CnnTrainingPlan, run: CnnRunContext, predictionsFile: string | undefined): Promise<CnnExperiment> {
+  const workerRun = run.workerRuns.get(plan.name);
+  const onEpoch = run.onEpoch;
+  const e = await trainCnnExperiment({
+    ...plan,
+    images: run.images,
+    predictionsFile,
+    onEpoch: onEpoch ? (r: EpochRecord) => onEpoch(plan.name, r) : undefined,
+    log: workerRun ? false : run.log,
+  });
+  if (workerRun === undefined) return e;
+  return {
+    ...e,
+    fromCache: workerRun.fromCache,
+    resumedFromEpoch: workerRun.resumedFromEpoch,
+    samplesPerSecond: workerRun.samplesPerSecond,
+    trainSeconds: workerRun.trainSeconds,
+    seconds: workerRun.seconds + e.seconds,
+  };
+}
+
+/** An experiment without its model (disposed here) and image set, with the class names its metrics use. */
+function summarize(e: CnnExperiment): CnnExperimentSummary {
+  const { model, images: _images, ...rest } = e;
+  model.dispose();
+  return { ...rest, classNames: CNN_CLASS_NAMES };
+}
+
+function resultCsv(resultsDir: string, name: string): string {
+  return path.join(resultsDir, `cnn-${name}-predictions.csv`);
+}
+
+/**
+ * Step 3 (evaluate), the paper's experiments: (a) the NRCA-only model, kept in memory for (c); (b) the
+ * all-stations model; (c) model (a) on the test split of (b), per station and without NRCA.
+ */
+async function evaluatePaperExperiments(
+  plan: CnnExperimentsPlan,
+  run: CnnRunContext,
+): Promise<{ nrca: CnnExperimentSummary; allStations: CnnExperimentSummary; nrcaOnAllStations: CrossStationEvaluation }> {
+  const where = "runCnnExperiments";
+  const nrcaRun = await trainOrLoad(plan.nrca, run, resultCsv(run.resultsDir, plan.nrca.name));
+  try {
+    const { model: _m, images: _i, ...nrcaRest } = nrcaRun;
+    const nrca: CnnExperimentSummary = { ...nrcaRest, classNames: CNN_CLASS_NAMES };
+    const allStations = summarize(await trainOrLoad(plan.allStations, run, resultCsv(run.resultsDir, plan.allStations.name)));
+    const crossStart = performance.now();
+    const test = takeImageSubset(run.images, allStations.testIndex, `${where}: all-stations test split`);
+    const predictionsFile = resultCsv(run.resultsDir, "nrca-on-all-stations");
+    const evaluation = evaluateCnnOnSubset(nrcaRun.model, test, `${where}: NRCA model on the all-stations test split`, predictionsFile);
+    const others: number[] = [];
+    test.stations.forEach((s, k) => {
+      if (s !== PAPER_CNN.station) others.push(k);
+    });
+    const seen = new Set(nrca.trainIndex);
+    const nrcaOnAllStations: CrossStationEvaluation = {
+      name: "nrca-on-all-stations",
+      classNames: CNN_CLASS_NAMES,
+      metrics: evaluation.metrics,
+      otherStations: others.length === 0 ? null : evaluateSubsetOf(evaluation.predictions.labels, test.labels, others, test.stations),
+      nSeenInTraining: Array.from(allStations.testIndex).filter((i) => seen.has(i)).length,
+      predictions: evaluation.predictions,
+      predictionsFile,
+      seconds: (performance.now() - crossStart) / 1000,
+    };
+    return { nrca, allStations, nrcaOnAllStations };
+  } finally {
+    nrcaRun.model.dispose();
+  }
+}
+
+/** Step 3 (evaluate), (d): each fold's model on every trace of the station it did not see; `onFold` after each. */
+async function evaluateLeaveOneStationOut(
+  plan: CnnExperimentsPlan,
+  run: CnnRunContext,
+  settings: { readonly epochs: number; readonly maxTrainImages: number | null },
+  onFold: (fold: LeaveOneStationOutFold) => void,
+): Promise<LeaveOneStationOutResult> {
+  const where = "runCnnExperiments";
+  const folds: LeaveOneStationOutFold[] = [];
+  for (const [station, foldPlan] of plan.folds) {
+    const e = await trainOrLoad(foldPlan, run, undefined);
+    let fold: LeaveOneStationOutFold;
+    try {
+      const heldOutIndex: number[] = [];
+      run.images.entries.forEach((entry, i) => {
+        if (entry.station === station && (entry.label === 0 || entry.label === 1)) heldOutIndex.push(i);
+      });
+      const heldOutSet = takeImageSubset(run.images, heldOutIndex, `${where}: held-out station ${station}`);
+      const evaluation = evaluateCnnOnSubset(e.model, heldOutSet, `${where}: held-out station ${station}`);
+      fold = {
+        station,
+        experiment: summarize(e),
+        heldOut: evaluation.metrics,
+        heldOutPredictions: evaluation.predictions,
+        heldOutTraceNames: heldOutSet.traceNames,
+        heldOutLabels: heldOutSet.labels,
+      };
+    } catch (error) {
+      e.model.dispose();
+      throw error;
+    }
+    folds.push(fold);
+    if (run.log) run.log(`leave-one-station-out ${station}: held-out accuracy ${fold.heldOut.accuracy.toFixed(4)}, in-distribution ${fold.experiment.metrics.accuracy.toFixed(4)}`);
+    onFold(fold);
+  }
+  const predictionsFile = resultCsv(run.resultsDir, "leave-one-station-out");
+  savePredictionsCsv(predictionsFile, {
+    predictions: concatPredictions(folds.map((f) => f.heldOutPredictions)),
+    trueLabels: folds.flatMap((f) => Array.from(f.heldOutLabels)),
+    traceNames: folds.flatMap((f) => f.heldOutTraceNames),
+    stations: folds.flatMap((f) => f.heldOutTraceNames.map(() => f.station)),
+  });
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  return {
+    epochs: settings.epochs,
+    maxTrainImages: settings.maxTrainImages,
+    folds,
+    meanHeldOutAccuracy: mean(folds.map((f) => f.heldOut.accuracy)),
+    meanInDistributionAccuracy: mean(folds.map((f) => f.experiment.metrics.accuracy)),
+    predictionsFile,
+  };
+}
+
+/**
+ * The leave-one-station-out folds as a table (held-out station, its accuracy, the in-distribution accuracy,
+ * training images), for `plots.table` and `nb.table`.
+ */
+export function leaveOneStationOutTable(result: Pick<CnnExperimentsResult, "leaveOneStationOut">): { columns: string[]; rows: (string | number)[][]; title: string } {
+  const folds = result.leaveOneStationOut?.folds ?? [];
+  return {
+    columns: ["held-out station", "accuracy on it", "accuracy in distribution", "training images"],
+    rows: folds.map((f) => [f.station, f.heldOut.accuracy.toFixed(3), f.experiment.metrics.accuracy.toFixed(3), f.experiment.nTrain]),
+    title: "Leave-one-station-out CNN2D",
+  };
 }
 
 /** Worker threads for the trainings: the caller's number, else every core when there are two or more and workers can start. */

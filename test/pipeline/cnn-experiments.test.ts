@@ -8,7 +8,7 @@ import { initBackend } from "../../lib/cnn/backend";
 import { InputError } from "../../lib/core/errors";
 import { generateNorciaDataset } from "../../lib/data/generator";
 import { trainCnnExperiment, type CnnExperiment } from "../../lib/pipeline/cnn-experiment";
-import { runCnnExperiments, PAPER_CNN } from "../../lib/pipeline/cnn-experiments";
+import { leaveOneStationOutTable, loadCnnExperiment, planCnnExperiments, runCnnExperiments, PAPER_CNN } from "../../lib/pipeline/cnn-experiments";
 import { buildImageCache, loadImageSet, type ImageSet } from "../../lib/spectrogram/image-cache";
 
 const STATIONS = ["FDMO", "MC2", "NRCA"];
@@ -140,6 +140,48 @@ test("runCnnExperiments writes the paper's experiments and leave-one-station-out
   const third = await runCnnExperiments({ ...options, workers: 2, onProgress: (done, total, label) => steps.push(`${done}/${total} ${label}`) });
   assert.equal(steps.length, 7, steps.join("\n"));
   assert.ok(third.table.every((r) => r.fromCache));
+
+  // Notebooks 04 and 05 load a trained model by name, with its test split as an image subset that knows its axes.
+  const loaded = await loadCnnExperiment("nrca", { ...options, log: false });
+  try {
+    assert.equal(loaded.key, first.nrca.key);
+    assert.equal(loaded.fromCache, true);
+    assert.deepEqual(loaded.predictions.logits, first.nrca.predictions.logits);
+    assert.equal(loaded.test.n, first.nrca.nTest);
+    assert.deepEqual(loaded.test.traceNames, first.nrca.testTraceNames);
+    const image = loaded.test.image(0);
+    assert.equal(image.traceName, first.nrca.testTraceNames[0]);
+    assert.equal(image.station, "NRCA");
+    assert.equal(image.freqsHz.length, 33);
+    assert.equal(image.timesS.length, 153);
+    assert.equal(image.labelName, ["foreshock", "aftershock"][image.label]);
+  } finally {
+    loaded.model.dispose();
+  }
+  const fold = await loadCnnExperiment("loso-mc2", { ...options, log: false });
+  fold.model.dispose();
+  assert.deepEqual(fold.config.stations, ["FDMO", "NRCA"]);
+  await assert.rejects(loadCnnExperiment("nrca-2", options), (e: unknown) => e instanceof InputError && /no such experiment: .*nrca, all-stations, loso-fdmo/.test(e.message));
+  await assert.rejects(
+    loadCnnExperiment("nrca", { ...options, epochs: 3 }),
+    (e: unknown) => e instanceof InputError && /the model is not in the cache .*: run notebook 03 first/.test(e.message),
+  );
+  await assert.rejects(loadCnnExperiment("nrca", { ...options, imageCacheDir: path.join(root, "nowhere") }), /no image cache in .*nowhere: run notebook 02/);
+
+  // The leave-one-station-out table for plots.table, and the plan's names.
+  const losoTable = leaveOneStationOutTable(first);
+  assert.deepEqual(losoTable.rows.map((r) => r[0]), STATIONS);
+  assert.equal(losoTable.columns.length, losoTable.rows[0].length);
+  assert.deepEqual(planCnnExperiments({ ...options, workers: 0 }, STATIONS).trainings.map((p) => p.name), [
+    "nrca",
+    "all-stations",
+    "loso-fdmo",
+    "loso-mc2",
+    "loso-nrca",
+    "all-stations-grouped-by-event",
+  ]);
+  assert.deepEqual(first.nrca.classNames, ["foreshock", "aftershock"]);
+  assert.equal(first.nrcaOnAllStations.name, "nrca-on-all-stations");
 
   // Training in this thread gives the models the workers gave.
   const here = await runCnnExperiments({ ...options, workers: 0, cacheDir: path.join(root, "models-here"), resultsDir: path.join(root, "results-here"), leaveOneOut: false, groupedByEvent: false });

@@ -1,0 +1,68 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import { InputError } from "../../lib/core/errors";
+import { STUDY_PRESETS, studyFolders, studyPreset, studySettings } from "../../lib/pipeline/study";
+
+test("the preset comes from QUICK, then SEISMIC_XAI_SETTINGS, else default", () => {
+  assert.equal(studyPreset({}), "default");
+  assert.equal(studyPreset({ QUICK: "1" }), "quick");
+  assert.equal(studyPreset({ QUICK: "1", SEISMIC_XAI_SETTINGS: "paper" }), "quick", "CI's QUICK=1 wins");
+  assert.equal(studyPreset({ QUICK: "0", SEISMIC_XAI_SETTINGS: "paper" }), "paper");
+  assert.equal(studyPreset({ SEISMIC_XAI_SETTINGS: "quick" }), "quick");
+  assert.throws(() => studyPreset({ SEISMIC_XAI_SETTINGS: "full" }), (e: unknown) => e instanceof InputError && /SEISMIC_XAI_SETTINGS: "full" is not a preset: use quick, default, paper/.test(e.message));
+});
+
+test("one settings object per preset: the experiments notebooks 03-08 share", () => {
+  const folders = { dsetDir: "/d", cacheDir: (name: string) => path.join("/c", name), resultsDir: "/r" };
+  const quick = studySettings(folders, "quick");
+  // The values the notebooks' config cells held before they were defined here.
+  assert.deepEqual({ ...quick.cnn, leaveOneOut: { ...(quick.cnn.leaveOneOut as object) } }, {
+    imageCacheDir: "/c/images",
+    cacheDir: "/c/cnn",
+    resultsDir: "/r",
+    seed: 42,
+    epochs: 1,
+    batchSize: 32,
+    maxTrainImages: 120,
+    leaveOneOut: { epochs: 1, maxTrainImages: 60 },
+    groupedByEvent: false,
+  });
+  assert.deepEqual({ ...quick.shapImage }, { image: 0, maxEvals: 100, batchSize: 50, outputs: 2 });
+  assert.deepEqual({ ...quick.classMaps }, { nPerClass: 2, maxEvals: 64, batchSize: 50, seed: 42, outDir: "/c/shap" });
+  assert.deepEqual({ ...quick.forest }, { nEstimators: 10, nExplain: 20, seed: 42, perStation: true, cacheDir: "/c/forests" });
+  const def = studySettings(folders, "default");
+  assert.equal(def.cnn.epochs, 10);
+  assert.equal(def.cnn.maxTrainImages, undefined, "the default trains on the whole training split");
+  assert.deepEqual({ ...(def.cnn.leaveOneOut as object) }, { epochs: 4, maxTrainImages: 1800 });
+  assert.equal(def.classMaps.nPerClass, 24);
+  assert.equal(def.classMaps.maxEvals, 1000);
+  assert.equal(def.forest.nEstimators, 100);
+  assert.equal(def.spectra.maxDistanceKm, 5);
+  const paper = studySettings(folders, "paper");
+  assert.equal(paper.cnn.epochs, 10);
+  assert.equal(paper.cnn.maxTrainImages, undefined);
+  assert.deepEqual({ ...(paper.cnn.leaveOneOut as object) }, { epochs: 3, maxTrainImages: 16000 });
+  assert.equal(paper.classMaps.nPerClass, 300);
+  assert.equal(paper.classMaps.maxEvals, 1000);
+  assert.equal(paper.forest.nExplain, 100);
+  assert.match(paper.description, /to be tuned at full size/);
+  for (const preset of STUDY_PRESETS) {
+    const s = studySettings(folders, preset);
+    assert.equal(s.preset, preset);
+    assert.equal(s.seed, 42);
+    assert.ok(Object.isFrozen(s.cnn) && Object.isFrozen(s.classMaps), "the settings cannot be changed by accident");
+  }
+  assert.ok(!Object.isFrozen(folders), "the caller's folders object is left alone");
+  assert.throws(() => studySettings(folders, "full" as never), /"full" is not a preset/);
+});
+
+test("default folders follow setupNotebook's layout", () => {
+  const quick = studyFolders("quick");
+  const full = studyFolders("default");
+  assert.match(quick.cacheDir("cnn"), /data\/cache\/quick\/cnn$/);
+  assert.match(full.cacheDir("cnn"), /data\/cache\/full\/cnn$/);
+  assert.match(quick.resultsDir, /results\/quick$/);
+  if (!process.env.SEISMIC_XAI_DSET) assert.match(quick.dsetDir, /data\/dset-tiny$/);
+  assert.equal(studySettings(undefined, "paper").folders.resultsDir, full.resultsDir);
+});
