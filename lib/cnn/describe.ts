@@ -1,4 +1,5 @@
 import type * as tf from "@tensorflow/tfjs";
+import { buildCnn2d, CNN_INPUT_CHANNELS, CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH, type Cnn2dOptions } from "./architecture";
 
 /** One layer of a model as the architecture figure (Fig. 1) draws it. */
 export interface CnnLayerSummary {
@@ -21,4 +22,33 @@ export function describeCnnLayers(model: tf.LayersModel): CnnLayerSummary[] {
     const single = (Array.isArray(shape[0]) ? shape[0] : shape) as ReadonlyArray<number | null>;
     return { name: layer.name, className: layer.getClassName(), outputShape: [...single], params: layer.countParams() };
   });
+}
+
+/** The paper's CNN2D described for its figure: its layers, the input shape, the parameter count and a title. */
+export interface CnnDescription {
+  readonly layers: CnnLayerSummary[];
+  /** [33, 153, 3]: frequencies x times x channels. */
+  readonly inputShape: readonly number[];
+  /** Every parameter, trainable and non-trainable (the batch-norm moving statistics). */
+  readonly nParams: number;
+  readonly title: string;
+}
+
+/**
+ * Builds the paper's CNN2D (`buildCnn2d`), describes it (`describeCnnLayers`) and disposes it: what
+ * `plots.cnnArchitecture` draws for Fig. 1 (`plots.cnnArchitecture(describeCnn2d())`).
+ */
+export function describeCnn2d(options: Cnn2dOptions = {}): CnnDescription {
+  const model = buildCnn2d(options);
+  try {
+    const inputShape = [CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH, CNN_INPUT_CHANNELS];
+    return {
+      layers: describeCnnLayers(model),
+      inputShape,
+      nParams: model.countParams(),
+      title: `CNN2D: input ${CNN_INPUT_HEIGHT} frequencies × ${CNN_INPUT_WIDTH} times × ${CNN_INPUT_CHANNELS} channels`,
+    };
+  } finally {
+    model.dispose();
+  }
 }
