@@ -6,7 +6,7 @@ import { initBackend, BackendName } from "../cnn/backend";
 import { Figure } from "../plots/figure";
 import { isQuick, notebookConfig } from "./config";
 import { notebookProgress } from "./progress";
-import { figuresDir, show, ShowOptions, showTable } from "./show";
+import { figuresDir, show, ShowOptions, showTable, TableOptions } from "./show";
 
 /** What `setupNotebook` returns: the seed, the configuration, display helpers and the folders in use. */
 export interface NotebookContext {
@@ -32,8 +32,8 @@ export interface NotebookContext {
   config<T extends object>(full: T, options?: { quick?: Partial<T> }): T & { quick: boolean };
   /** Shows a figure as a static SVG (and optionally saves it to figures/, or figures/quick/ under QUICK=1). */
   show(figure: Figure, options?: ShowOptions): void;
-  /** Shows a table of rows. */
-  table(rows: ReadonlyArray<Record<string, unknown>>, options?: { caption?: string; digits?: number }): void;
+  /** Shows a table of rows; `columns` picks the keys shown. */
+  table(rows: ReadonlyArray<object>, options?: TableOptions): void;
   /** A progress display updated in place. */
   progress(task: string): ProgressFn;
 }

@@ -38,20 +38,33 @@ export function show(figure: Figure, options: ShowOptions = {}): void {
   }
 }
 
-/** Shows a table of rows (objects with the same keys) as HTML, with a plain-text twin for text-only viewers. */
-export function showTable(rows: ReadonlyArray<Record<string, unknown>>, options: { caption?: string; digits?: number } = {}): void {
+/**
+ * Shows a table of rows (objects with the same keys) as HTML, with a plain-text twin for text-only viewers;
+ * `columns` picks and orders the keys shown (default: every key of the first row), as `df[columns]` does.
+ */
+export function showTable(rows: ReadonlyArray<object>, options: TableOptions = {}): void {
   const digits = options.digits ?? 4;
-  const cols = rows.length ? Object.keys(rows[0]) : [];
+  const cols = options.columns ? [...options.columns] : rows.length ? Object.keys(rows[0]) : [];
+  const cell = (r: object, c: string): unknown => (r as Record<string, unknown>)[c];
   const fmt = (v: unknown) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(digits)) : escapeHtml(String(v ?? "")));
   const html =
     `<table>${options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : ""}` +
     `<thead><tr>${cols.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr></thead><tbody>` +
-    rows.map((r) => `<tr>${cols.map((c) => `<td>${fmt(r[c])}</td>`).join("")}</tr>`).join("") +
+    rows.map((r) => `<tr>${cols.map((c) => `<td>${fmt(cell(r, c))}</td>`).join("")}</tr>`).join("") +
     `</tbody></table>`;
   display().html(html);
   display().text(
-    [cols.join("\t"), ...rows.map((r) => cols.map((c) => (typeof r[c] === "number" ? fmt(r[c]) : String(r[c] ?? ""))).join("\t"))].join("\n"),
+    [cols.join("\t"), ...rows.map((r) => cols.map((c) => (typeof cell(r, c) === "number" ? fmt(cell(r, c)) : String(cell(r, c) ?? ""))).join("\t"))].join("\n"),
   );
+}
+
+/** Options of `showTable` (`nb.table`). */
+export interface TableOptions {
+  caption?: string;
+  /** Decimals of non-integer numbers. @default 4 */
+  digits?: number;
+  /** The keys shown, in order. @default every key of the first row */
+  columns?: readonly string[];
 }
 
 function escapeHtml(s: string): string {

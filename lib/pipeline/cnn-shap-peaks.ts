@@ -50,3 +50,39 @@ export function mapPeaks(map: ArrayLike<number>, freqsHz: ArrayLike<number>, tim
   };
   return { max: point(iMax), min: point(iMin) };
 }
+
+/** One line of `classMapPeaks`: where one class map of one model is largest and smallest. */
+export interface ClassMapPeaksRow {
+  readonly model: string;
+  readonly class: string;
+  /** Images averaged. */
+  readonly n: number;
+  readonly maxValue: number;
+  readonly maxHz: number;
+  readonly maxS: number;
+  readonly minValue: number;
+  readonly minHz: number;
+  readonly minS: number;
+}
+
+/**
+ * The peaks of every class map of several models as table rows, model by model (`nb.table(classMapPeaks({
+ * NRCA: nrcaMaps, "all stations": allMaps }))`); a class without images has NaN peaks.
+ */
+export function classMapPeaks(
+  byModel: Readonly<Record<string, { readonly classes: ReadonlyArray<{ readonly name: string; readonly count: number; readonly peaks: MapPeaks | null }> }>>,
+): ClassMapPeaksRow[] {
+  return Object.entries(byModel).flatMap(([model, maps]) =>
+    maps.classes.map((c) => ({
+      model,
+      class: c.name,
+      n: c.count,
+      maxValue: c.peaks?.max.value ?? NaN,
+      maxHz: c.peaks?.max.freqHz ?? NaN,
+      maxS: c.peaks?.max.timeS ?? NaN,
+      minValue: c.peaks?.min.value ?? NaN,
+      minHz: c.peaks?.min.freqHz ?? NaN,
+      minS: c.peaks?.min.timeS ?? NaN,
+    })),
+  );
+}

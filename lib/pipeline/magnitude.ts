@@ -144,6 +144,8 @@ export interface MagnitudeExperiment {
   readonly explanation: Explanation | null;
   /** Rows of the feature table that were explained, in the explanation's order. */
   readonly explainedIndex: Int32Array;
+  /** trace_name of each explained row, in the explanation's order. */
+  readonly explainedTraceNames: readonly string[];
   /** Every feature by decreasing mean |SHAP value| (empty without an explanation). */
   readonly topFeatures: readonly FeatureImportance[];
   /** max over explained rows of |expected value + sum of SHAP values - forest prediction|, or null. */
@@ -266,6 +268,7 @@ export async function runMagnitudeExperiment(options: MagnitudeExperimentOptions
     expectedValue: explainer.expectedValue,
     explanation,
     explainedIndex,
+    explainedTraceNames: Array.from(explainedIndex, (r) => table.rows[r].trace_name),
     topFeatures: explanation ? featureImportances(explanation) : [],
     additivityResidual,
     timings: { fitS: trained.seconds, shapS, totalS: (Date.now() - start) / 1000 },

@@ -56,6 +56,11 @@ export interface StudySettings {
   /** The paper's single station (experiments (a) and (c), Fig. 3, Fig. 5). */
   readonly station: string;
   readonly folders: StudyFolders;
+  /**
+   * The data set: `ensureDataset(study.dataset)` opens it, generating the embedded one when `scale` is not null
+   * (tiny for "quick", default otherwise; null when $SEISMIC_XAI_DSET points at a download).
+   */
+  readonly dataset: { readonly dir: string; readonly scale: "tiny" | "default" | null; readonly seed: number; readonly label: string };
   /** `runCnnExperiments(study.cnn)` (notebook 03) and `loadCnnExperiment(name, study.cnn)` (notebooks 04, 05). */
   readonly cnn: CnnExperimentsOptions & { readonly imageCacheDir: string; readonly cacheDir: string; readonly resultsDir: string };
   /** Fig. 2: which test image of the NRCA model, and how it is explained (both outputs). */
@@ -64,8 +69,8 @@ export interface StudySettings {
   readonly classMaps: ExplainCnnClassMapsOptions & { readonly outDir: string };
   /** Fig. 6 and 7: `runMagnitudeExperiments({ ...study.forest, table })`. */
   readonly forest: Omit<MagnitudeExperimentsOptions, "table"> & { readonly nEstimators: number; readonly nExplain: number; readonly cacheDir: string };
-  /** Fig. 5: co-located events within this distance of the mainshock epicentre, km. */
-  readonly spectra: { readonly station: string; readonly maxDistanceKm: number };
+  /** Fig. 5: `colocatedClassSpectra(dset, study.spectra)`, events within maxDistanceKm of the mainshock epicentre. */
+  readonly spectra: { readonly station: string; readonly selection: { readonly maxDistanceKm: number } };
 }
 
 /**
@@ -150,12 +155,14 @@ export function studySettings(folders?: StudyFolders, preset: StudyPreset = stud
   const p = PRESETS[preset];
   const seed = 42;
   const station = "NRCA";
+  const scale = process.env.SEISMIC_XAI_DSET ? null : preset === "quick" ? "tiny" : "default";
   return deepFreeze({
     preset,
     description: p.description,
     seed,
     station,
     folders: where,
+    dataset: { dir: where.dsetDir, scale, seed, label: scale === null ? "the D-set in $SEISMIC_XAI_DSET" : `the generated ${scale === "tiny" ? "tiny" : "default"} data set` },
     cnn: {
       imageCacheDir: where.cacheDir("images"),
       cacheDir: where.cacheDir("cnn"),
@@ -170,7 +177,7 @@ export function studySettings(folders?: StudyFolders, preset: StudyPreset = stud
     shapImage: { image: 0, maxEvals: p.shapImage.maxEvals, batchSize: 50, outputs: 2 },
     classMaps: { nPerClass: p.classMaps.nPerClass, maxEvals: p.classMaps.maxEvals, batchSize: 50, seed, outDir: where.cacheDir("shap") },
     forest: { nEstimators: p.forest.nEstimators, nExplain: p.forest.nExplain, seed, perStation: true, cacheDir: where.cacheDir("forests") },
-    spectra: { station, maxDistanceKm: p.maxDistanceKm },
+    spectra: { station, selection: { maxDistanceKm: p.maxDistanceKm } },
   });
 }
 

@@ -14,7 +14,7 @@ import { Rng } from "../../lib/core/rng";
 import { explainCnnClassMaps, type ClassMapImages, type CnnClassMapsResult, type ExplainCnnClassMapsOptions } from "../../lib/pipeline/cnn-shap";
 import { imageSubset } from "../../lib/pipeline/cnn-image-subset";
 import { createCnnShapExplainer } from "../../lib/pipeline/cnn-shap-explainer";
-import { mapPeaks } from "../../lib/pipeline/cnn-shap-peaks";
+import { classMapPeaks, mapPeaks } from "../../lib/pipeline/cnn-shap-peaks";
 import { readCnnShapResults, writeCnnShapResults } from "../../lib/pipeline/cnn-shap-results";
 
 const H = 33;
@@ -360,4 +360,15 @@ test("mapPeaks finds the maximum and minimum with their frequency and time", () 
   assert.throws(() => mapPeaks([1, 2, 3], freqsHz, timesS), (e: unknown) => e instanceof InputError && /expected freqsHz.length x timesS.length = 3 x 2 = 6/.test(e.message));
   assert.throws(() => mapPeaks([0, 1, NaN, 0, 0, 0], freqsHz, timesS), (e: unknown) => e instanceof InputError && /row 1, column 0 is not finite/.test(e.message));
   assert.throws(() => mapPeaks([], [], []), /must not be empty/);
+});
+
+test("classMapPeaks lists every class map's peaks, model by model", () => {
+  const peaks = mapPeaks([0, 1, -2, 5, 5, -2], [0, 1.5625, 3.125], [0.32, 0.48]);
+  const rows = classMapPeaks({
+    NRCA: { classes: [{ name: "foreshock", count: 24, peaks }, { name: "aftershock", count: 0, peaks: null }] },
+    all: { classes: [{ name: "foreshock", count: 3, peaks }] },
+  });
+  assert.deepEqual(rows.map((r) => [r.model, r.class, r.n]), [["NRCA", "foreshock", 24], ["NRCA", "aftershock", 0], ["all", "foreshock", 3]]);
+  assert.deepEqual([rows[0].maxValue, rows[0].maxHz, rows[0].maxS, rows[0].minValue], [5, 1.5625, 0.48, -2]);
+  assert.ok(Number.isNaN(rows[1].maxValue));
 });

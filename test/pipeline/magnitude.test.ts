@@ -82,6 +82,9 @@ test("TreeSHAP on the explained test rows: additive to 1e-9, expected value near
     const outputs = x.outputs();
     const testPosition = new Map(Array.from(e.testIndex, (r, k) => [r, k]));
     e.explainedIndex.forEach((r, k) => assert.ok(Math.abs(outputs[k] - e.yPred[testPosition.get(r)!]) < 1e-9));
+    assert.deepEqual(e.explainedTraceNames, Array.from(e.explainedIndex, (r) => table.rows[r].trace_name));
+    assert.deepEqual(x.shape, [N_EXPLAIN, 73], "a table explanation has no output axis, as shap's");
+    assert.ok(x.checkAdditivity().maxAbsResidual < 1e-9, "the explanation carries the ensemble's predictions as model outputs");
     const yTrainMean = Array.from(e.trainIndex, (r) => table.y[r]).reduce((a, b) => a + b) / e.nTrain;
     assert.ok(Math.abs(e.expectedValue - yTrainMean) < 0.1, `expected value ${e.expectedValue}, training mean ${yTrainMean}`);
     assert.equal(e.topFeatures.length, 73);

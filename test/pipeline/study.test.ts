@@ -32,14 +32,20 @@ test("one settings object per preset: the experiments notebooks 03-08 share", ()
   assert.deepEqual({ ...quick.classMaps }, { nPerClass: 2, maxEvals: 64, batchSize: 50, seed: 42, outDir: "/c/shap" });
   assert.deepEqual({ ...quick.forest }, { nEstimators: 10, nExplain: 20, seed: 42, perStation: true, cacheDir: "/c/forests" });
   const def = studySettings(folders, "default");
+  const paper = studySettings(folders, "paper");
   assert.equal(def.cnn.epochs, 10);
   assert.equal(def.cnn.maxTrainImages, undefined, "the default trains on the whole training split");
   assert.deepEqual({ ...(def.cnn.leaveOneOut as object) }, { epochs: 4, maxTrainImages: 1800 });
   assert.equal(def.classMaps.nPerClass, 24);
   assert.equal(def.classMaps.maxEvals, 1000);
   assert.equal(def.forest.nEstimators, 100);
-  assert.equal(def.spectra.maxDistanceKm, 5);
-  const paper = studySettings(folders, "paper");
+  assert.equal(def.spectra.selection.maxDistanceKm, 5);
+  assert.equal(quick.spectra.selection.maxDistanceKm, 15);
+  if (!process.env.SEISMIC_XAI_DSET) {
+    assert.deepEqual({ ...quick.dataset }, { dir: "/d", scale: "tiny", seed: 42, label: "the generated tiny data set" });
+    assert.equal(def.dataset.scale, "default");
+    assert.equal(paper.dataset.scale, "default", "the paper's settings run on whatever data set is configured");
+  }
   assert.equal(paper.cnn.epochs, 10);
   assert.equal(paper.cnn.maxTrainImages, undefined);
   assert.deepEqual({ ...(paper.cnn.leaveOneOut as object) }, { epochs: 3, maxTrainImages: 16000 });
