@@ -5,17 +5,25 @@
  * notebooks, figures into figures/), and ends with results/summary.md, every metric next to the paper's.
  * Expensive steps (images, features, models, SHAP runs) are cached under data/cache, so a second run reuses
  * them; an interrupted run resumes.
+ *
+ * Settings (lib/pipeline/study.ts): the default preset; `npm run reproduce -- --paper` (or
+ * SEISMIC_XAI_SETTINGS=paper) runs the paper's settings on whatever data set is configured, QUICK=1 the quick
+ * CI preset on the tiny data set.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { generateNorciaDataset } from "../lib/data/generator";
 import { consoleProgress } from "../lib/core/progress";
 import { defaultDSetDir, resultsDir } from "../lib/core/paths";
+import { studyPresetFromArgs, studySettings } from "../lib/pipeline/study";
 import { runNotebook } from "./run-notebooks";
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  if (process.env.QUICK && process.env.QUICK !== "0") {
+  // The notebooks' kernels inherit the environment, so --paper reaches every notebook's studySettings().
+  const preset = studyPresetFromArgs(process.argv.slice(2));
+  console.error(`reproduce: ${studySettings(undefined, preset).description}`);
+  if (preset === "quick") {
     // the notebooks generate the tiny data set themselves
     console.error("reproduce: QUICK is set, so the notebooks run their quick (CI) configuration on the tiny data set");
   } else if (process.env.SEISMIC_XAI_DSET) {
@@ -34,7 +42,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   }
-  const quick = !!process.env.QUICK && process.env.QUICK !== "0";
+  const quick = preset === "quick";
   const summary = path.join(resultsDir(), quick ? "quick" : "", "summary.md");
   if (!fs.existsSync(summary)) throw new Error(`reproduce: the notebooks ran but ${summary} was not written`);
   console.error(`\nreproduce: done in ${((Date.now() - t0) / 60000).toFixed(1)} min`);

@@ -5,10 +5,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..");
 const SCRIPT = path.join(ROOT, "scripts", "clean-notebooks.mjs");
+const CHECK = path.join(ROOT, "scripts", "check-notebooks.mjs");
+
+/** A minimal notebook: setup, config, then the given code cells. */
+function notebookWith(...cells: string[]): string {
+  const code = (source: string, i: number) => ({ cell_type: "code", id: `c${i}`, metadata: {}, source: [source], outputs: [], execution_count: null });
+  const sources = ['import { setupNotebook } from "./lib/index";\nconst nb = await setupNotebook();', "const study = studySettings(nb);", ...cells];
+  return JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: "tslab" } }, cells: sources.map(code) });
+}
 
 test("the notebooks carry no execution counts or volatile metadata (npm run nb:clean)", () => {
   const run = spawnSync(process.execPath, [SCRIPT, "--check"], { cwd: ROOT, encoding: "utf8" });
@@ -50,4 +60,35 @@ test("cleanNotebook drops counts, editor state, transient ids and foreign metada
   assert.equal(clean.cells[1].outputs[1].data["image/svg+xml"], "<svg/>");
   assert.equal(nb.cells[1].execution_count, 7, "the input is not modified");
   assert.equal(formatNotebook(cleanNotebook(clean)), formatNotebook(clean), "cleaning is idempotent");
+});
+
+test("the committed notebooks pass the structure lint (npm run nb:check)", () => {
+  const run = spawnSync(process.execPath, [CHECK], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(run.status, 0, `${run.stdout}${run.stderr}`);
+});
+
+test("the lint flags long lines, long cells, index arithmetic and results unpacked by hand", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nb-check-"));
+  try {
+    const lint = (...cells: string[]) => {
+      fs.writeFileSync(path.join(dir, "01-test.ipynb"), notebookWith(...cells));
+      return spawnSync(process.execPath, [CHECK, "--dir", dir], { encoding: "utf8" });
+    };
+    assert.equal(lint("nb.show(plots.shapImage(expl, test.image(0)));").status, 0);
+    const cases: [string, RegExp][] = [
+      [`const t = "${"x".repeat(120)}";`, /line 1: 133 characters \(at most 120/],
+      ["const a = 1;\nconst b = 2;\nconst c = 3;", /3 lines \(at most 2: one idea per cell\)/],
+      ["const one = test.images.subarray(i * 15147, (i + 1) * 15147);", /index arithmetic in subarray\/slice/],
+      ["const v = tab.values[i * 6 + 2];", /index arithmetic in brackets/],
+      ["const next = rows[i + 1];", /offset indexing/],
+      ["nb.table(rows.map((r) => ({ a: r.a })));", /results unpacked into new objects/],
+    ];
+    for (const [cell, message] of cases) {
+      const run = lint(cell);
+      assert.equal(run.status, 1, `not flagged: ${cell}`);
+      assert.match(run.stderr, message);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -254,6 +254,8 @@ export interface LoadedCnnExperiment extends CnnExperiment {
   /** The test images (`test.image(i)` hands out image i with its axes, trace name and label). */
   readonly test: ImageSubset;
   readonly classNames: readonly string[];
+  /** Frees the model's tensors (`model.dispose()`, without its tf.js report). */
+  dispose(): void;
 }
 
 /**
@@ -261,7 +263,7 @@ export interface LoadedCnnExperiment extends CnnExperiment {
  * `runCnnExperiments` trained with the same options (notebook 03, `studySettings().cnn`), scores it on its test
  * split again, and returns it with that split: notebooks 04 and 05 explain the models notebook 03 trained.
  * Trains nothing: a model not in the cache is an error that says to run notebook 03 first. Dispose the model
- * when done (`experiment.model.dispose()`).
+ * when done (`experiment.dispose()`).
  *
  * @throws InputError for an unknown name (listing the known ones), a missing image cache, or a model that is
  *   not in the cache
@@ -285,7 +287,14 @@ export async function loadCnnExperiment(name: string, options: CnnExperimentsOpt
     );
   }
   const experiment = await trainCnnExperiment({ ...training, images, log: options.log });
-  return { ...experiment, test: takeImageSubset(experiment.images, experiment.testIndex, `${name} test split`), classNames: CNN_CLASS_NAMES };
+  return {
+    ...experiment,
+    test: takeImageSubset(experiment.images, experiment.testIndex, `${name} test split`),
+    classNames: CNN_CLASS_NAMES,
+    dispose: () => {
+      experiment.model.dispose();
+    },
+  };
 }
 
 /**
@@ -317,31 +326,11 @@ export async function runCnnExperiments(options: CnnExperimentsOptions): Promise
   const files: Record<string, string> = {};
   const table: CnnResultRow[] = [];
   const paper = await evaluatePaperExperiments(plan, run);
-  files.nrca = writeResultJson(resultsDir, "cnn-nrca.json", experimentJson(paper.nrca, "(a) NRCA-only model: random 70/15/15 split over NRCA's traces (paper section 3)", PAPER_CNN.nrca));
-  table.push(row("nrca", PAPER_CNN.station, PAPER_CNN.station, paper.nrca, paper.nrca.metrics, PAPER_CNN.nrca.accuracy));
-  step("(a) NRCA-only model");
-  files.allStations = writeResultJson(
-    resultsDir,
-    "cnn-all-stations.json",
-    experimentJson(paper.allStations, "(b) all-stations model: random 70/15/15 split over every station's traces (paper section 3)", PAPER_CNN.allStations),
-  );
-  table.push(row("all-stations", "all", "all", paper.allStations, paper.allStations.metrics, PAPER_CNN.allStations.accuracy));
-  step("(b) all-stations model");
-  files.nrcaOnAllStations = writeResultJson(resultsDir, "cnn-nrca-on-all-stations.json", crossJson(paper.nrca, paper.allStations, paper.nrcaOnAllStations));
-  table.push({
-    experiment: "nrca-on-all-stations",
-    trainedOn: PAPER_CNN.station,
-    testedOn: "all",
-    split: "random",
-    nTrain: paper.nrca.nTrain,
-    nTest: paper.nrcaOnAllStations.metrics.n,
-    ...pickScores(paper.nrcaOnAllStations.metrics),
-    paperAccuracy: PAPER_CNN.nrcaOnAllStations.accuracy,
-    fromCache: paper.nrca.fromCache,
-    seconds: paper.nrcaOnAllStations.seconds,
-  });
+  const written = writePaperResults(paper, resultsDir);
+  Object.assign(files, written.files);
+  table.push(...written.rows);
   if (log) log(`NRCA model on the all-stations test split: accuracy ${paper.nrcaOnAllStations.metrics.accuracy.toFixed(4)} (paper ${PAPER_CNN.nrcaOnAllStations.accuracy})`);
-  step("(c) NRCA model on the all-stations test split");
+  for (const label of ["(a) NRCA-only model", "(b) all-stations model", "(c) NRCA model on the all-stations test split"]) step(label);
 
   let leaveOneStationOut: LeaveOneStationOutResult | null = null;
   if (plan.config.leaveOneOut !== false) {
@@ -488,6 +477,40 @@ async function evaluatePaperExperiments(
   } finally {
     nrcaRun.model.dispose();
   }
+}
+
+/** Step 4 (write), the paper's experiments: their result files and summary-table rows. */
+function writePaperResults(
+  paper: { nrca: CnnExperimentSummary; allStations: CnnExperimentSummary; nrcaOnAllStations: CrossStationEvaluation },
+  resultsDir: string,
+): { files: Record<string, string>; rows: CnnResultRow[] } {
+  const { nrca, allStations, nrcaOnAllStations } = paper;
+  const files = {
+    nrca: writeResultJson(resultsDir, "cnn-nrca.json", experimentJson(nrca, "(a) NRCA-only model: random 70/15/15 split over NRCA's traces (paper section 3)", PAPER_CNN.nrca)),
+    allStations: writeResultJson(
+      resultsDir,
+      "cnn-all-stations.json",
+      experimentJson(allStations, "(b) all-stations model: random 70/15/15 split over every station's traces (paper section 3)", PAPER_CNN.allStations),
+    ),
+    nrcaOnAllStations: writeResultJson(resultsDir, "cnn-nrca-on-all-stations.json", crossJson(nrca, allStations, nrcaOnAllStations)),
+  };
+  const rows: CnnResultRow[] = [
+    row("nrca", PAPER_CNN.station, PAPER_CNN.station, nrca, nrca.metrics, PAPER_CNN.nrca.accuracy),
+    row("all-stations", "all", "all", allStations, allStations.metrics, PAPER_CNN.allStations.accuracy),
+    {
+      experiment: "nrca-on-all-stations",
+      trainedOn: PAPER_CNN.station,
+      testedOn: "all",
+      split: "random",
+      nTrain: nrca.nTrain,
+      nTest: nrcaOnAllStations.metrics.n,
+      ...pickScores(nrcaOnAllStations.metrics),
+      paperAccuracy: PAPER_CNN.nrcaOnAllStations.accuracy,
+      fromCache: nrca.fromCache,
+      seconds: nrcaOnAllStations.seconds,
+    },
+  ];
+  return { files, rows };
 }
 
 /** Step 3 (evaluate), (d): each fold's model on every trace of the station it did not see; `onFold` after each. */

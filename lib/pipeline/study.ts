@@ -90,6 +90,15 @@ export function studyPreset(env: NodeJS.ProcessEnv = process.env): StudyPreset {
 }
 
 /**
+ * The preset of a command line: `--paper` sets $SEISMIC_XAI_SETTINGS to "paper" in `env` (so that child
+ * processes, the notebooks' kernels, inherit it), then `studyPreset(env)` decides (QUICK=1 still wins).
+ */
+export function studyPresetFromArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): StudyPreset {
+  if (argv.includes("--paper")) env[STUDY_SETTINGS_ENV] = "paper";
+  return studyPreset(env);
+}
+
+/**
  * The folders a preset uses when no notebook gives them: the D-set in $SEISMIC_XAI_DSET or the generated one
  * (`data/dset-tiny` for "quick", `data/dset` otherwise), caches under `data/cache/quick` or `data/cache/full`,
  * results in `results/quick` or `results/` (the same layout as `setupNotebook`).

@@ -20,10 +20,11 @@ export interface ClassSpectraPlotInput {
   perClass: readonly ClassSpectrum[];
   /** Unit of the amplitudes, e.g. "counts·s" for |FFT| / fs of raw counts. */
   amplitudeUnit: string;
-  /** @default "Amplitude spectra per class" (" at <station>" when the spectra know their station) */
+  /** @default "Amplitude spectra per class", with the station and the selection distance when the spectra know them */
   title?: string;
-  /** The station the spectra were recorded at, for the default title. */
+  /** The station the spectra were recorded at, and how the events were chosen, for the default title. */
   station?: string;
+  selection?: { maxDistanceKm?: number };
   /** What the band shows, for the legend (default "spread"), e.g. "16th–84th percentile". */
   spreadLabel?: string;
   /** Log axes (default true for both, as spectra are usually drawn). */
@@ -42,7 +43,9 @@ const PALETTE = [SHAP_BLUE, SHAP_RED, "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"
  */
 export function classSpectra(spectra: ClassSpectraPlotInput, options: { title?: string; logX?: boolean; logY?: boolean } = {}): Figure {
   const station = spectra.station === undefined ? "" : ` at ${spectra.station}`;
-  const input = { ...spectra, ...definedOnly(options), title: options.title ?? spectra.title ?? `Amplitude spectra per class${station}` };
+  const km = spectra.selection?.maxDistanceKm;
+  const within = km === undefined ? "" : ` (events within ${km} km of the mainshock)`;
+  const input = { ...spectra, ...definedOnly(options), title: options.title ?? spectra.title ?? `Amplitude spectra per class${station}${within}` };
   const where = "plots.classSpectra";
   const n = input.freqsHz.length;
   assertInput(n > 1, where, "freqsHz needs at least two frequencies");

@@ -156,10 +156,11 @@ test("runCnnExperiments writes the paper's experiments and leave-one-station-out
     assert.equal(image.timesS.length, 153);
     assert.equal(image.labelName, ["foreshock", "aftershock"][image.label]);
   } finally {
-    loaded.model.dispose();
+    loaded.dispose();
   }
+  assert.throws(() => loaded.model.getWeights(), /disposed/, "dispose() frees the model");
   const fold = await loadCnnExperiment("loso-mc2", { ...options, log: false });
-  fold.model.dispose();
+  fold.dispose();
   assert.deepEqual(fold.config.stations, ["FDMO", "NRCA"]);
   await assert.rejects(loadCnnExperiment("nrca-2", options), (e: unknown) => e instanceof InputError && /no such experiment: .*nrca, all-stations, loso-fdmo/.test(e.message));
   await assert.rejects(

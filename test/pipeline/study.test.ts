@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { InputError } from "../../lib/core/errors";
-import { STUDY_PRESETS, studyFolders, studyPreset, studySettings } from "../../lib/pipeline/study";
+import { STUDY_PRESETS, studyFolders, studyPreset, studyPresetFromArgs, studySettings } from "../../lib/pipeline/study";
 
 test("the preset comes from QUICK, then SEISMIC_XAI_SETTINGS, else default", () => {
   assert.equal(studyPreset({}), "default");
@@ -10,6 +10,11 @@ test("the preset comes from QUICK, then SEISMIC_XAI_SETTINGS, else default", () 
   assert.equal(studyPreset({ QUICK: "1", SEISMIC_XAI_SETTINGS: "paper" }), "quick", "CI's QUICK=1 wins");
   assert.equal(studyPreset({ QUICK: "0", SEISMIC_XAI_SETTINGS: "paper" }), "paper");
   assert.equal(studyPreset({ SEISMIC_XAI_SETTINGS: "quick" }), "quick");
+  const env: NodeJS.ProcessEnv = {};
+  assert.equal(studyPresetFromArgs(["--paper"], env), "paper", "npm run reproduce -- --paper");
+  assert.equal(env.SEISMIC_XAI_SETTINGS, "paper", "the notebooks' kernels inherit the choice");
+  assert.equal(studyPresetFromArgs([], {}), "default");
+  assert.equal(studyPresetFromArgs(["--paper"], { QUICK: "1" }), "quick");
   assert.throws(() => studyPreset({ SEISMIC_XAI_SETTINGS: "full" }), (e: unknown) => e instanceof InputError && /SEISMIC_XAI_SETTINGS: "full" is not a preset: use quick, default, paper/.test(e.message));
 });
 

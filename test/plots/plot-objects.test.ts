@@ -150,4 +150,5 @@ test("cnnArchitecture and classSpectra take their objects with an optional title
   const spectra = { freqsHz: f, perClass: [{ name: "Foreshock", mean: [4, 3, 2, 1], lower: [2, 1, 1, 0.5], upper: [8, 6, 4, 2] }], amplitudeUnit: "counts/√Hz", station: "NRCA" };
   assert.equal(classSpectra(spectra).layout.title!.text, "Amplitude spectra per class at NRCA");
   assert.deepEqual(classSpectra(spectra, { title }), classSpectra({ ...spectra, title }));
+  assert.equal(classSpectra({ ...spectra, selection: { maxDistanceKm: 5 } }).layout.title!.text, "Amplitude spectra per class at NRCA (events within 5 km of the mainshock)");
 });

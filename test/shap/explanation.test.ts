@@ -246,3 +246,27 @@ test("tables: JSON round trip keeps the missing output axis; evalCounts and opHi
   assert.deepEqual(Array.from(Explanation.fromJSON(JSON.parse(JSON.stringify(counted.toJSON()))).evalCounts!), [100, 101, 102]);
   assert.throws(() => new Explanation({ ...sample3(), evalCounts: Int32Array.of(1) }), /evalCounts must have N = 3 values/);
 });
+
+test("files written before evalCounts, outputAxis and opHistory existed read back unchanged", () => {
+  // The form version 1 had from the start (a resumable run's parts hold it).
+  const old = {
+    format: "seismic-xai/explanation",
+    version: 1,
+    nSamples: 1,
+    featureShape: [2],
+    nOutputs: 1,
+    values: [0.5, -0.25],
+    baseValues: [1],
+    data: [3, 4],
+    outputIndices: [0],
+    outputNames: [["foreshock"]],
+    modelOutputs: [1.25],
+    featureNames: null,
+  };
+  const e = Explanation.fromJSON(old);
+  assert.deepEqual(e.shape, [1, 2, 1]);
+  assert.equal(e.evalCounts, null);
+  assert.deepEqual(e.opHistory, []);
+  assert.equal(e.featureNames, null);
+  assert.deepEqual(JSON.parse(JSON.stringify(e.toJSON({ encoding: "list" }))), old, "and are written back byte for byte the same");
+});
