@@ -39,7 +39,10 @@ export function resultsDir(): string {
   return path.join(repoRoot(), "results");
 }
 
-/** `../shared` beside the repository (reference data for tests); null when absent (a user's clone). */
+/**
+ * @deprecated Nothing uses it: tests find their golden files in test/golden and real recordings through
+ * test/helpers/golden.ts. Kept only while lib/index.ts re-exports it; remove it with that export.
+ */
 export function sharedDir(): string | null {
   const p = path.resolve(repoRoot(), "..", "shared");
   return fs.existsSync(p) ? p : null;

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { InputError } from "../../../lib/core/errors";
-import { repoRoot, sharedDir } from "../../../lib/core/paths";
+import { repoRoot } from "../../../lib/core/paths";
+import { readGoldenJson } from "../../helpers/golden";
 import { Rng } from "../../../lib/core/rng";
 import { inpaintTelea } from "../../../lib/shap/maskers/inpaint-telea";
 import { inpaintTeleaFloat32 } from "./telea-float32-oracle";
@@ -55,15 +55,8 @@ function fnv1a(bytes: Uint8Array): string {
   return h.toString(16).padStart(8, "0");
 }
 
-test("matches OpenCV 4.14 byte for byte on every case of telea_cases.json", (t) => {
-  const shared = sharedDir();
-  if (shared === null) {
-    t.skip("../shared (reference fixtures) not found beside the repository");
-    return;
-  }
-  const fixture = JSON.parse(
-    fs.readFileSync(path.join(shared, "fixtures", "shap", "telea_cases.json"), "utf8"),
-  ) as TeleaFixture;
+test("matches OpenCV 4.14 byte for byte on every case of test/golden/shap/telea_cases.json", () => {
+  const fixture = readGoldenJson<TeleaFixture>("shap/telea_cases.json");
   assert.equal(fixture.flags, "INPAINT_TELEA");
   assert.ok(fixture.cases.length >= 7);
   for (const c of fixture.cases) {

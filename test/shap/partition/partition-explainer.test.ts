@@ -1,7 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
 import { PartitionExplainer } from "../../../lib/shap/partition/partition-explainer";
 import { exactOwenValues } from "../../../lib/shap/partition/exact-owen";
 import { ImageMasker } from "../../../lib/shap/maskers/image-masker";
@@ -11,7 +9,7 @@ import type { FloatArray } from "../../../lib/shap/explainer";
 import type { Explanation } from "../../../lib/shap/explanation";
 import { InputError } from "../../../lib/core/errors";
 import { Rng } from "../../../lib/core/rng";
-import { sharedDir } from "../../../lib/core/paths";
+import { readGoldenJson } from "../../helpers/golden";
 
 /** A tabular masker that sets hidden features to 0, with an explicit hierarchy (shap's "custom zero-masker"). */
 class ZeroMasker implements Masker {
@@ -187,13 +185,8 @@ test("evaluation counts: exactly maxEvals images when the budget is even, one ba
   assert.equal(small.stats.images, 7468);
 });
 
-test("golden: shap 0.51 PartitionExplainer + inpaint_telea on the 5x4x3 fixture", async (t) => {
-  const shared = sharedDir();
-  if (!shared) {
-    t.skip("../shared is absent: no golden fixture to compare with");
-    return;
-  }
-  const fx = JSON.parse(fs.readFileSync(path.join(shared, "fixtures", "shap", "partition_image_cases.json"), "utf8"));
+test("golden: shap 0.51 PartitionExplainer + inpaint_telea on the 5x4x3 fixture", async () => {
+  const fx = readGoldenJson("shap/partition_image_cases.json");
   const wts = Float64Array.from(fx.weights as number[]);
   let images = 0;
   // z = sum(image * weights); p = sigmoid(z + 0.5 tanh(z) z); outputs [1 - p, p]  (float64, as numpy)
