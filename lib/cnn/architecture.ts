@@ -1,5 +1,5 @@
 /**
- * The paper's CNN2D (Magrini & Marrocco, section 3 of spec/paper-pipeline.md) as a tf.js layers model.
+ * The paper's CNN2D (Magrini & Marrocco, section 3 of docs/paper-pipeline.md) as a tf.js layers model.
  *
  * Input: one standardised spectrogram image, 33 frequencies x 153 time segments x 3 channels ("FTC",
  * NHWC with H = frequency, W = time, channel fastest). Output: 2 logits (0 = foreshock, 1 = aftershock).
@@ -10,7 +10,7 @@
  *   flatten 9728   fc1 128 relu   fc2 2 (logits)
  *
  * The stride-2 layer pads explicitly because tf.js 'same' pads 0 top/left and 1 bottom/right there, where
- * PyTorch's padding=1 pads 1 on every side (spec/tfjs-training.md, "Fidelity"). Batch norm uses PyTorch's
+ * PyTorch's padding=1 pads 1 on every side (docs/tfjs-training.md, "Fidelity"). Batch norm uses PyTorch's
  * defaults (epsilon 1e-5, momentum 0.1, i.e. Keras momentum 0.9) and weights start from PyTorch's default
  * initialisation (uniform in +-1/sqrt(fan_in) for kernels and biases), seeded per layer.
  *

@@ -1,5 +1,5 @@
 /**
- * Per-channel standardisation of spectrogram images, the CNN2D's input transform (spec/paper-pipeline.md
+ * Per-channel standardisation of spectrogram images, the CNN2D's input transform (docs/paper-pipeline.md
  * section 2): x = (image / 255 - mean[c]) / std[c], with mean and std computed on the training images only.
  */
 import { InputError } from "../core/errors";

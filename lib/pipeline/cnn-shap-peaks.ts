@@ -1,6 +1,6 @@
 /**
  * Where a class-averaged SHAP map peaks, in physical units: the paper describes its maps by their hotspots
- * (paper-pipeline.md section 4: the NRCA foreshock map peaks at about 36 Hz just after the P arrival), so the
+ * (docs/paper-pipeline.md section 4: the NRCA foreshock map peaks at about 36 Hz just after the P arrival), so the
  * results state the frequency and time of each map's maximum and minimum rather than leave them to the eye.
  */
 import { InputError } from "../core/errors";

@@ -1,5 +1,5 @@
 /**
- * The magnitude experiments (paper section 5, Fig. 6 and 7; paper-pipeline.md section 5): a random forest
+ * The magnitude experiments (paper section 5, Fig. 6 and 7; docs/paper-pipeline.md section 5): a random forest
  * predicts source_magnitude from the 73 waveform and metadata features, and TreeSHAP explains it.
  *
  * `runMagnitudeExperiment` runs one experiment: rows (all, or some stations'), an 80/20 split, missing

@@ -1,7 +1,7 @@
 /**
  * `plots`: pure functions returning Plotly figures (`Figure`, plain JSON), and `toSvg`, their static
  * renderer. Meant to be re-exported as a namespace (`export * as plots from "./plots"`), so notebooks call
- * `plots.shapImage(...)`, `plots.toSvg(fig)`. Nothing here displays anything (STYLE.md §3).
+ * `plots.shapImage(...)`, `plots.toSvg(fig)`. Nothing here displays anything (docs/design.md, "Layers").
  */
 export type {
   Annotation,

@@ -21,7 +21,7 @@ export interface WaveformPlotInput {
 
 /**
  * A three-component (or any-component) seismogram, one panel per channel sharing the time axis, with
- * the P pick (paper-pipeline.md §1: 25 s windows at 100 Hz with P at 5 s). x: time in s; y: amplitude in
+ * the P pick (docs/paper-pipeline.md §1: 25 s windows at 100 Hz with P at 5 s). x: time in s; y: amplitude in
  * `units` per channel.
  */
 export function waveform(input: WaveformPlotInput): Figure {

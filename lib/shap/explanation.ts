@@ -1,11 +1,11 @@
 /**
- * The result of an explainer, after shap's `Explanation` (`shap/_explanation.py`, STYLE.md 1 and 7.1): parallel
- * arrays over samples, reduced with methods that return new objects.
+ * The result of an explainer, after shap's `Explanation` (`shap/_explanation.py`; docs/design.md,
+ * "Explanation"): parallel arrays over samples, reduced with methods that return new objects.
  *
  * Layouts (row-major, last index fastest):
  * - `values`: N x F x K, where F is the per-sample feature shape (for images H x W x C) and K the explained
  *   outputs. The last axis is the output *rank* chosen per sample (see `outputIndices`), not the class, when
- *   the explainer picked outputs by size (shap-reference.md A.6).
+ *   the explainer picked outputs by size (docs/shap-reference.md A.6).
  * - `baseValues`: N x K, the model output with every feature hidden.
  * - `data`: N x F, the explained samples as given (before any masker truncation).
  * - `outputIndices`: N x K, the model output index behind each rank; `outputNames`: per sample, K names.

@@ -1,5 +1,5 @@
 /**
- * The paper's CNN input image (paper-pipeline.md section 2): per channel the scipy-default spectrogram
+ * The paper's CNN input image (docs/paper-pipeline.md section 2): per channel the scipy-default spectrogram
  * (fs 100 Hz, nperseg 64, noverlap 48), then log1p, then min-max to [0, 1] over that channel's 33 x 153
  * values, then x 255 truncated to 8 bits as the authors' PNG conversion did; R, G, B = waveform rows 0, 1, 2
  * (E, N, Z for the D-set).

@@ -6,7 +6,8 @@ import { InputError } from "../../lib/core/errors";
 import { Rng } from "../../lib/core/rng";
 import { loadSignalCases, worstRelativeError } from "./signal-reference";
 
-test("matches scipy.signal.spectrogram on real recordings (1e-9 relative, axes exact)", () => {
+// Measured worst relative error: 9.5e-14; the README states 1e-12.
+test("matches scipy.signal.spectrogram on real recordings (1e-12 relative, axes exact)", () => {
   const cases = loadSignalCases();
   for (const c of cases) {
     for (let ch = 0; ch < c.nChannels; ch++) {
@@ -14,7 +15,7 @@ test("matches scipy.signal.spectrogram on real recordings (1e-9 relative, axes e
       assert.deepEqual(s.shape, [33, 153]);
       assert.equal(s.dimensionOrder, "FT");
       const err = worstRelativeError(s.values, c.spectrogram[ch]);
-      assert.ok(err < 1e-9, `${c.name} channel ${ch}: worst relative error ${err}`);
+      assert.ok(err < 1e-12, `${c.name} channel ${ch}: worst relative error ${err}`);
       assert.deepEqual(Array.from(s.freqsHz), c.frequenciesHz);
       assert.deepEqual(Array.from(s.timesS), c.timesS);
     }

@@ -1,6 +1,6 @@
 /**
  * TreeSHAP for tree ensembles in the neutral `TreeEnsemble` form (shap's TreeExplainer, spec:
- * shared/spec/shap-reference.md C): path-dependent values and interactions, the interventional variant,
+ * docs/shap-reference.md C): path-dependent values and interactions, the interventional variant,
  * brute-force oracles, a scikit-learn importer, worker-thread parallelism and the `TreeExplainer` facade.
  */
 export { DEFAULT_ADDITIVITY_TOLERANCE, assertAdditivity } from "./additivity";

@@ -20,7 +20,7 @@ export interface TabularRow {
  * `baseValues` has one entry per row (TreeExplainer repeats its expected value, as shap tiles it).
  *
  * Feeds the beeswarm (`column`, `featureOrder`), bar (`meanAbs`) and waterfall (`row`) plots (spec:
- * shared/spec/shap-reference.md D.3-D.5). Treat the arrays as read-only: methods return copies.
+ * docs/shap-reference.md D.3-D.5). Treat the arrays as read-only: methods return copies.
  */
 export class TabularExplanation {
   readonly nRows: number;

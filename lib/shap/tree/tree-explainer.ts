@@ -30,7 +30,7 @@ export interface TreeExplainerOptions {
 
 /**
  * SHAP values of a tree ensemble, after shap's `TreeExplainer` (`shap/explainers/_tree.py`; spec:
- * shared/spec/shap-reference.md C): validates and prepares the ensemble once, then explains any number of row
+ * docs/shap-reference.md C): validates and prepares the ensemble once, then explains any number of row
  * sets. `explain` returns a `TabularExplanation` (values, base values, data, feature names) for the bar,
  * beeswarm and waterfall plots; `shapValues` and `interactionValues` return the raw arrays. The `*Async`
  * variants split rows over `workers` threads.

@@ -68,7 +68,7 @@ test("matches OpenCV 4.14 byte for byte on every case of test/golden/shap/telea_
   }
 });
 
-test("5×5 of 128 with a 3×3 block of 0 repainted: 130 along the block's first row and column (spec B.7)", () => {
+test("5×5 of 128 with a 3×3 block of 0 repainted: 130 along the block's first row and column (docs/shap-reference.md B.7)", () => {
   const img = new Uint8Array(25).fill(128);
   const pixels: Array<[number, number]> = [];
   for (let r = 1; r <= 3; r++) for (let c = 1; c <= 3; c++) pixels.push([r, c]);
@@ -84,7 +84,7 @@ test("5×5 of 128 with a 3×3 block of 0 repainted: 130 along the block's first 
   assert.deepEqual(got, expected);
 });
 
-test("uniform 5×5 of 50 with holes at (2,2) and (4,4) is not refilled with 50: 51 and 52 (spec B.6, B.7)", () => {
+test("uniform 5×5 of 50 with holes at (2,2) and (4,4) is not refilled with 50: 51 and 52 (docs/shap-reference.md B.6, B.7)", () => {
   const img = new Uint8Array(25).fill(50);
   const got = inpaintTelea(img, 5, 5, 1, maskAt(5, 5, [[2, 2], [4, 4]]));
   const expected = new Uint8Array(25).fill(50);
@@ -176,9 +176,9 @@ test("a colour image with equal channels is inpainted as its grey version, chann
 });
 
 test("a spectrogram-sized 33×153×3 case keeps its regression fingerprint", () => {
-  // Fingerprint produced by a plain branch-by-branch transcription of spec part B (which matches every OpenCV
-  // fixture) with none of the fast paths used here: it guards the pixels away from the border, which the small
-  // OpenCV fixtures barely reach.
+  // Fingerprint produced by a plain branch-by-branch transcription of docs/shap-reference.md part B (which
+  // matches every OpenCV fixture) with none of the fast paths used here: it guards the pixels away from the
+  // border, which the small OpenCV fixtures barely reach.
   const rng = new Rng("telea-33x153");
   const height = 33, width = 153;
   const img = new Uint8Array(height * width * 3);

@@ -1,12 +1,12 @@
-// Shared helpers of the TreeSHAP tests (not a test file): the spec's hand-made trees, the shap fixture,
-// closeness checks, seeded random ensembles.
+// Shared helpers of the TreeSHAP tests (not a test file): the hand-made trees of docs/shap-reference.md C.7,
+// the shap fixture, closeness checks, seeded random ensembles.
 import assert from "node:assert/strict";
 import { Rng } from "../../../lib/core/rng";
 import { readGoldenJson } from "../../helpers/golden";
 import { Tree, TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
 
 /**
- * The three-feature tree of the spec (C.7): n0 x0<=0.5 -> n1 / n2; n1 x1 -> 10 / 20; n2 x2 -> 30 / 50.
+ * The three-feature tree of docs/shap-reference.md C.7: n0 x0<=0.5 -> n1 / n2; n1 x1 -> 10 / 20; n2 x2 -> 30 / 50.
  * Fresh arrays on every call, so a test may edit them; `valueScale` multiplies the node values and
  * `features` renames the three split features.
  */
@@ -21,7 +21,7 @@ export function handTree(valueScale = 1, features = [0, 1, 2]): Tree {
   };
 }
 
-/** The spec's AND tree (C.7) on two features: 80 when both exceed 0.5, else 0. Fresh arrays on every call. */
+/** The AND tree of docs/shap-reference.md C.7 on two features: 80 when both exceed 0.5, else 0. Fresh arrays on every call. */
 export function andTree(): Tree {
   return {
     childrenLeft: Int32Array.of(1, -1, 3, -1, -1),

@@ -4,7 +4,7 @@ import { fromSklearnTrees } from "../../../lib/shap/tree/sklearn-import";
 import { predictTreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
 import { assertClose, flat, loadTreeCases } from "./helpers";
 
-// The AND tree of the spec (C.7) as scikit-learn exports it: tree_.value is n_nodes × 1 × 1.
+// The AND tree of docs/shap-reference.md C.7 as scikit-learn exports it: tree_.value is n_nodes × 1 × 1.
 const andTree = {
   children_left: [1, -1, 3, -1, -1],
   children_right: [2, -1, 4, -1, -1],

@@ -47,6 +47,6 @@ test("shap fixture forest: explain() matches shap's values and expected value", 
   const rf = cases.random_forest;
   const explainer = new TreeExplainer(fromSklearnTrees(rf, { nFeatures: 6 }), { tolerance: 1e-12 });
   const e = explainer.explain(flat(rf.X), rf.X.length);
-  assertClose(e.values, flat(rf.shap), 1e-9);
+  assertClose(e.values, flat(rf.shap), 1e-14);
   assertClose(e.baseValues, new Array(rf.X.length).fill(rf.expected_value), 1e-12);
 });
