@@ -27,7 +27,7 @@ import { regressionMetrics, RegressionMetrics } from "../forest/metrics";
 import type { RandomForestRegressor } from "../forest/random-forest";
 import { takeRows } from "../forest/take-rows";
 import { toTreeEnsemble } from "../forest/to-tree-ensemble";
-import { groupedTrainTestSplit, TrainTestSplit, trainTestSplit } from "../forest/train-test-split";
+import { groupedTrainTestSplit, type TrainTestSplit, trainTestSplit } from "../data/split";
 import type { TabularExplanation } from "../shap/tree/tabular-explanation";
 import type { TreeEnsemble } from "../shap/tree/tree-ensemble";
 import { TreeExplainer } from "../shap/tree/tree-explainer";
