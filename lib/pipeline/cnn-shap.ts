@@ -391,7 +391,7 @@ function assertByteImages(images: unknown, n: number, where: string): void {
     const per = a.length / n;
     const pixels = CNN_INPUT_HEIGHT * CNN_INPUT_WIDTH;
     let hint = "";
-    if (Number.isInteger(per) && per % pixels === 0) hint = ` (${per / pixels} channel(s) per 33 x 153 image; the CNN2D needs ${CNN_INPUT_CHANNELS})`;
+    if (Number.isInteger(per) && per % pixels === 0) hint = ` (${per / pixels} channel(s) per ${CNN_INPUT_HEIGHT} x ${CNN_INPUT_WIDTH} image; the CNN2D needs ${CNN_INPUT_CHANNELS})`;
     else if (Number.isInteger(per)) hint = ` (${per} values per image)`;
     throw new InputError(
       where,

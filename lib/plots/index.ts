@@ -31,7 +31,6 @@ export {
   parseColor,
 } from "./colors";
 export { nanPercentile } from "./percentile";
-export { pngDataUri, encodePng, type PngImage } from "./png-data-uri";
 export { waveform, type WaveformPlotInput } from "./waveform";
 export { spectrogram, type SpectrogramPlotInput } from "./spectrogram";
 export { spectrogramChannels, type SpectrogramChannelsPlotInput } from "./spectrogram-channels";

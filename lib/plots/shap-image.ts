@@ -3,7 +3,7 @@ import { RED_TRANSPARENT_BLUE } from "./colors";
 import type { Annotation, Figure, HeatmapTrace, LayoutImage, Shape } from "./figure";
 import { pArrivalLabel, pArrivalLine } from "./p-arrival";
 import { nanPercentile } from "./percentile";
-import { pngDataUri } from "./png-data-uri";
+import { pngDataUri } from "../core/png";
 import { PX_PER_INCH, assertAscending, assertLength, axis, axisRef, baseLayout, edgeRange, panelTitle, setAxis } from "./style";
 import { timeFrequencyHeatmap } from "./time-frequency-heatmap";
 

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spectrogramImage, SPECTROGRAM_IMAGE_FREQS_HZ, SPECTROGRAM_IMAGE_SHAPE, SPECTROGRAM_IMAGE_TIMES_S } from "../../lib/spectrogram/spectrogram-image";
 import { spectrogram } from "../../lib/spectrogram/spectrogram";
-import { decodePng, encodePng } from "../../lib/spectrogram/png";
+import { decodePng, encodePng, PNG_BYTES_PER_PIXEL } from "../../lib/core/png";
 import { InputError } from "../../lib/core/errors";
 import { Rng } from "../../lib/core/rng";
 import { Trace } from "../../lib/waveform/trace";
@@ -98,9 +98,9 @@ test("a flat channel gives zeros, not NaN; a Trace's processing history is exten
 test("the image round-trips through PNG with 0 Hz on the top row", () => {
   const img = spectrogramImage(noise);
   const [h, w, c] = SPECTROGRAM_IMAGE_SHAPE;
-  const png = decodePng(encodePng(img.data, w, h, 3));
-  assert.deepEqual([png.height, png.width, png.channels], [h, w, c]);
-  assert.deepEqual(png.data, img.data);
+  const png = decodePng(encodePng({ width: w, height: h, colorType: "rgb", pixels: img.data }));
+  assert.deepEqual([png.height, png.width, PNG_BYTES_PER_PIXEL[png.colorType]], [h, w, c]);
+  assert.deepEqual(png.pixels, img.data);
 });
 
 test("writes into an output buffer; wrong shapes, rates and NaN name the trace", () => {
