@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   if (best !== "cpu") {
     await initBackend({ prefer: "cpu", log: (line) => console.log(line) });
     await benchInference("cpu", data, 1);
-    console.log("cpu: training skipped (its Conv2DBackpropFilter is a naive loop: about 0.3 samples/s, spec/tfjs-training.md)");
+    console.log("cpu: training skipped (its Conv2DBackpropFilter is a naive loop: about 0.3 samples/s, docs/tfjs-training.md)");
   }
 }
 

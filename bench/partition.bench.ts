@@ -16,8 +16,9 @@ import type { FloatArray } from "../lib/shap/explainer";
 import { ImageMasker } from "../lib/shap/maskers/image-masker";
 import type { BoundMasker, Masker } from "../lib/shap/maskers/masker";
 import { PartitionExplainer } from "../lib/shap/partition/partition-explainer";
+import { SPECTROGRAM_IMAGE_SHAPE } from "../lib/spectrogram/spectrogram-image";
 
-const [H, W, C] = [33, 153, 3];
+const [H, W, C] = SPECTROGRAM_IMAGE_SHAPE;
 const M = H * W * C;
 const N_IMAGES = Number(process.env.BENCH_IMAGES ?? 2);
 const MODEL_MS = Number(process.env.BENCH_MODEL_MS ?? 1);

@@ -8,8 +8,8 @@ import { performance } from "node:perf_hooks";
 import { Rng } from "../lib/core/rng";
 import { spectrogram } from "../lib/spectrogram/spectrogram";
 import { channelSpectrograms } from "../lib/spectrogram/channel-spectrograms";
-import { spectrogramImage } from "../lib/spectrogram/spectrogram-image";
-import { encodePng, decodePng } from "../lib/spectrogram/png";
+import { SPECTROGRAM_IMAGE_HEIGHT, SPECTROGRAM_IMAGE_SIZE, SPECTROGRAM_IMAGE_WIDTH, spectrogramImage } from "../lib/spectrogram/spectrogram-image";
+import { encodePng, decodePng } from "../lib/core/png";
 import { waveformFeatures } from "../lib/features/waveform-features";
 
 const SCIPY_SPECTROGRAM_US_PER_CHANNEL = 146;
@@ -44,16 +44,17 @@ const traces = Array.from({ length: nTraces }, () => Float64Array.from({ length:
 let k = 0;
 const next = () => traces[k++ % nTraces];
 
-const out = new Float64Array(33 * 153);
+const out = new Float64Array(SPECTROGRAM_IMAGE_HEIGHT * SPECTROGRAM_IMAGE_WIDTH);
 const perChannel = timeUs(() => spectrogram(next().subarray(0, 2500), { output: out }), 2000);
 const perChannelAlloc = timeUs(() => spectrogram(next().subarray(0, 2500)), 2000);
-const stack = new Float64Array(33 * 153 * 3);
+const stack = new Float64Array(SPECTROGRAM_IMAGE_SIZE);
 const perStack = timeUs(() => channelSpectrograms(next(), { output: stack }), 1000);
-const imageOut = new Uint8Array(33 * 153 * 3);
+const imageOut = new Uint8Array(SPECTROGRAM_IMAGE_SIZE);
 const perImage = timeUs(() => spectrogramImage(next(), { output: imageOut }), 1000);
 const image = spectrogramImage(traces[0]).data;
-const perPng = timeUs(() => encodePng(image, 153, 33, 3), 500);
-const png = encodePng(image, 153, 33, 3);
+const raster = { width: SPECTROGRAM_IMAGE_WIDTH, height: SPECTROGRAM_IMAGE_HEIGHT, colorType: "rgb" as const, pixels: image };
+const perPng = timeUs(() => encodePng(raster), 500);
+const png = encodePng(raster);
 const perDecode = timeUs(() => decodePng(png), 500);
 const features = new Float64Array(69);
 const perFeatures = timeUs(() => waveformFeatures(next(), 3, 2500, features), 200);

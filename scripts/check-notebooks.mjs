@@ -1,4 +1,4 @@
-// Structure lint for notebooks/ (../shared/STYLE.md section 5 and 6.7): checks structure, not bytes.
+// Structure lint for notebooks/ (docs/tslab.md, "Notebook structure"): checks structure, not bytes.
 // - names match NN-kebab-topic.ipynb; no copies or checkpoints;
 // - the kernelspec is tslab;
 // - cell 1 is the setup cell (imports from "./lib", calls setupNotebook), cell 2 the config cell (nb.config);

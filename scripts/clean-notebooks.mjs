@@ -1,4 +1,4 @@
-// Removes the volatile parts of the notebooks (../shared/STYLE.md section 5.8, in the spirit of nbdev's clean):
+// Removes the volatile parts of the notebooks (docs/tslab.md, "Clean notebooks"; in the spirit of nbdev's clean):
 // execution counts, the timing and view state editors put in cell metadata, transient display ids, and notebook
 // metadata other than the kernel and language. Outputs stay: reviewers read them on GitHub.
 // `npm run reproduce` runs it after executing the notebooks; run it yourself before committing a notebook you

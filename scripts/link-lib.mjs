@@ -1,5 +1,5 @@
 // Creates notebooks/lib -> ../lib so that tslab notebooks can `import ... from "./lib"`
-// (tslab takes the notebook's folder as its root and cannot import "../lib"; see ../shared/STYLE.md).
+// (tslab takes the notebook's folder as its root and cannot import "../lib"; see docs/tslab.md, "The lib link").
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

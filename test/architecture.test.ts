@@ -1,5 +1,5 @@
 /**
- * Import-direction rules of ../shared/STYLE.md section 3: dependencies point one way, lib/shap knows no
+ * Import-direction rules of docs/design.md, "Layers": dependencies point one way, lib/shap knows no
  * model library, only lib/notebook imports tslab, and lib/ never imports the notebooks or data folders.
  * Reads the import lines of every file under lib/.
  */

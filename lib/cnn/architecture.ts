@@ -1,5 +1,5 @@
 /**
- * The paper's CNN2D (Magrini & Marrocco, section 3 of spec/paper-pipeline.md) as a tf.js layers model.
+ * The paper's CNN2D (Magrini & Marrocco, section 3 of docs/paper-pipeline.md) as a tf.js layers model.
  *
  * Input: one standardised spectrogram image, 33 frequencies x 153 time segments x 3 channels ("FTC",
  * NHWC with H = frequency, W = time, channel fastest). Output: 2 logits (0 = foreshock, 1 = aftershock).
@@ -10,7 +10,7 @@
  *   flatten 9728   fc1 128 relu   fc2 2 (logits)
  *
  * The stride-2 layer pads explicitly because tf.js 'same' pads 0 top/left and 1 bottom/right there, where
- * PyTorch's padding=1 pads 1 on every side (spec/tfjs-training.md, "Fidelity"). Batch norm uses PyTorch's
+ * PyTorch's padding=1 pads 1 on every side (docs/tfjs-training.md, "Fidelity"). Batch norm uses PyTorch's
  * defaults (epsilon 1e-5, momentum 0.1, i.e. Keras momentum 0.9) and weights start from PyTorch's default
  * initialisation (uniform in +-1/sqrt(fan_in) for kernels and biases), seeded per layer.
  *
@@ -20,15 +20,22 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { Rng } from "../core/rng";
+import {
+  SPECTROGRAM_IMAGE_CHANNELS,
+  SPECTROGRAM_IMAGE_HEIGHT,
+  SPECTROGRAM_IMAGE_SIZE,
+  SPECTROGRAM_IMAGE_WIDTH,
+} from "../spectrogram/spectrogram-image";
 
-/** Image height: frequency bins of the spectrogram (0 to 50 Hz in 1.5625 Hz steps). */
-export const CNN_INPUT_HEIGHT = 33;
-/** Image width: time segments of the spectrogram (centres 0.32 to 24.64 s). */
-export const CNN_INPUT_WIDTH = 153;
-/** Image channels: one spectrogram per waveform component, in the order stored in the D-set. */
-export const CNN_INPUT_CHANNELS = 3;
-/** Values per image: 33 * 153 * 3. */
-export const CNN_IMAGE_SIZE = CNN_INPUT_HEIGHT * CNN_INPUT_WIDTH * CNN_INPUT_CHANNELS;
+// The CNN's input is the paper's spectrogram image, whose geometry lib/spectrogram/spectrogram-image.ts defines.
+/** Image height: frequency bins of the spectrogram (33, 0 to 50 Hz in 1.5625 Hz steps). */
+export const CNN_INPUT_HEIGHT: number = SPECTROGRAM_IMAGE_HEIGHT;
+/** Image width: time segments of the spectrogram (153, centres 0.32 to 24.64 s). */
+export const CNN_INPUT_WIDTH: number = SPECTROGRAM_IMAGE_WIDTH;
+/** Image channels: one spectrogram per waveform component, in the order stored in the D-set (3). */
+export const CNN_INPUT_CHANNELS: number = SPECTROGRAM_IMAGE_CHANNELS;
+/** Values per image: 33 * 153 * 3 = 15147. */
+export const CNN_IMAGE_SIZE: number = SPECTROGRAM_IMAGE_SIZE;
 /** Output classes: 0 = foreshock (pre), 1 = aftershock (post). */
 export const CNN_CLASSES = 2;
 /** Batch-norm epsilon, PyTorch's default. */
@@ -108,5 +115,8 @@ export function buildCnn2d(options: Cnn2dOptions = {}): tf.Sequential {
 
 function forwardFlop(): number {
   const conv = (h: number, w: number, ci: number, co: number) => 2 * h * w * co * 9 * ci;
-  return conv(33, 153, 3, 32) + conv(8, 38, 32, 64) + conv(4, 19, 64, 128) + 2 * 9728 * 128 + 2 * 128 * 2;
+  // Spatial sizes: 33 x 153 (same padding), pooled to 16 x 76, stride 2 to 8 x 38, pooled to 4 x 19.
+  const [h2, w2] = [Math.ceil(Math.floor(CNN_INPUT_HEIGHT / 2) / 2), Math.ceil(Math.floor(CNN_INPUT_WIDTH / 2) / 2)];
+  const [h3, w3] = [Math.floor(h2 / 2), Math.floor(w2 / 2)];
+  return conv(CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH, CNN_INPUT_CHANNELS, 32) + conv(h2, w2, 32, 64) + conv(h3, w3, 64, 128) + 2 * (h3 * w3 * 128) * 128 + 2 * 128 * 2;
 }

@@ -1,7 +1,7 @@
 /**
  * Chooses and initialises the tf.js backend: @tensorflow/tfjs-node ("tensorflow") when it is installed,
  * otherwise the wasm backend (SIMD, one thread under Node) with our training kernels registered, otherwise
- * the pure-JS "cpu" backend (17x slower at inference, unusable for training: spec/tfjs-training.md).
+ * the pure-JS "cpu" backend (17x slower at inference, unusable for training: docs/tfjs-training.md).
  */
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";

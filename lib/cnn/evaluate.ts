@@ -1,6 +1,6 @@
 /**
  * Binary classification metrics as the paper reports them (accuracy, precision, recall, F1 with the
- * aftershock class 1 as positive; spec/paper-pipeline.md section 3), the confusion matrix in scikit-learn's
+ * aftershock class 1 as positive; docs/paper-pipeline.md section 3), the confusion matrix in scikit-learn's
  * layout, and accuracy per station.
  */
 import { InputError } from "../core/errors";

@@ -1,6 +1,6 @@
 /**
  * Data-parallel CNN2D inference on worker threads, to use every core for the SHAP workload: the stock wasm
- * backend runs one thread under Node (spec/tfjs-training.md, "Threads"), so each worker gets its own wasm
+ * backend runs one thread under Node (docs/tfjs-training.md, "Threads"), so each worker gets its own wasm
  * backend and its own copy of the model, and the main thread hands out chunks of each batch.
  *
  * Workers run inference-worker (lib/core/worker's startModuleWorker loads it through tsx's require hook when

@@ -1,5 +1,5 @@
 /**
- * Per-channel standardisation of spectrogram images, the CNN2D's input transform (spec/paper-pipeline.md
+ * Per-channel standardisation of spectrogram images, the CNN2D's input transform (docs/paper-pipeline.md
  * section 2): x = (image / 255 - mean[c]) / std[c], with mean and std computed on the training images only.
  */
 import { InputError } from "../core/errors";
@@ -26,7 +26,7 @@ export function assertCnnImages(images: ImageData255, n: number, where: string):
     const pixels = CNN_INPUT_HEIGHT * CNN_INPUT_WIDTH;
     const per = n > 0 ? images.length / n : NaN;
     let hint = "";
-    if (Number.isInteger(per) && per % pixels === 0) hint = `: ${per / pixels} channel(s) per 33 x 153 image, the CNN2D needs ${CNN_INPUT_CHANNELS}`;
+    if (Number.isInteger(per) && per % pixels === 0) hint = `: ${per / pixels} channel(s) per ${CNN_INPUT_HEIGHT} x ${CNN_INPUT_WIDTH} image, the CNN2D needs ${CNN_INPUT_CHANNELS}`;
     else if (Number.isInteger(per) && per % CNN_INPUT_CHANNELS === 0) hint = `: ${per / CNN_INPUT_CHANNELS} pixels per image, the CNN2D needs ${CNN_INPUT_HEIGHT} x ${CNN_INPUT_WIDTH} = ${pixels}`;
     throw new InputError(
       where,

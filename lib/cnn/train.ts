@@ -1,5 +1,5 @@
 /**
- * Training of the CNN2D as the paper does it (spec/paper-pipeline.md section 3): Adam with learning rate
+ * Training of the CNN2D as the paper does it (docs/paper-pipeline.md section 3): Adam with learning rate
  * 1e-3, softmax cross-entropy, batches of 32 shuffled with a seed, 10 epochs, the last epoch kept; inputs
  * standardised per channel with the mean and std of the training images only.
  *

@@ -1,6 +1,6 @@
 /**
  * Kernels and gradients that let the tf.js wasm backend train the CNN2D, and train it fast
- * (spec/tfjs-training.md, "Making wasm train").
+ * (docs/tfjs-training.md, "Making wasm train").
  *
  * - `Conv2DBackpropFilter` for wasm, which the stock backend lacks: im2col written straight into wasm
  *   memory as a [KH*KW*Ci, N*outH*outW] matrix, times dy as [N*outH*outW, Co], through the backend's own

@@ -39,8 +39,3 @@ export function resultsDir(): string {
   return path.join(repoRoot(), "results");
 }
 
-/** `../shared` beside the repository (reference data for tests); null when absent (a user's clone). */
-export function sharedDir(): string | null {
-  const p = path.resolve(repoRoot(), "..", "shared");
-  return fs.existsSync(p) ? p : null;
-}

@@ -1,8 +1,9 @@
 /**
- * The library's one PNG codec (ISO/IEC 15948, W3C PNG 2nd edition) for 8-bit, non-interlaced images:
+ * The library's one PNG API (ISO/IEC 15948, W3C PNG 2nd edition) for 8-bit, non-interlaced images:
  * greyscale, greyscale + alpha, RGB, RGBA and indexed colour with a palette (PLTE) and its alpha (tRNS).
- * lib/spectrogram/png saves and reloads the paper's spectrogram images through it and lib/plots embeds its
- * rasters in SVG; both are thin wrappers over these two functions.
+ * The image cache saves and reloads the paper's spectrogram images with `encodePng`/`decodePng` (an
+ * RGB raster of 33 x 153 pixels, row 0 = 0 Hz at the top, as the authors' PNGs), and lib/plots embeds its
+ * rasters in SVG with `pngDataUri`.
  */
 import zlib from "node:zlib";
 import { crc32 } from "./crc32";
@@ -73,6 +74,11 @@ export function encodePng(image: PngRaster): Buffer {
   const idat = zlib.deflateSync(raw, { level: 9, memLevel: 8, windowBits: 15, strategy: zlib.constants.Z_RLE });
   parts.push(chunk("IDAT", idat), chunk("IEND", new Uint8Array(0)));
   return Buffer.concat(parts);
+}
+
+/** `encodePng(image)` as a "data:image/png;base64,…" URI, for SVG `<image>` elements and Plotly layout images. */
+export function pngDataUri(image: PngRaster): string {
+  return `data:image/png;base64,${encodePng(image).toString("base64")}`;
 }
 
 function assertSide(n: number, name: string, where: string): void {

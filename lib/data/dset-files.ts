@@ -1,6 +1,6 @@
 /**
  * Names in the D-set layout: the per-station, per-period files and the sixteen CSV columns
- * (paper-pipeline.md section 1). Shared by the reader and the generator so both follow one definition.
+ * (docs/paper-pipeline.md section 1). Shared by the reader and the generator so both follow one definition.
  */
 import { DSetPeriod } from "./sequence";
 

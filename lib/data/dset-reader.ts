@@ -8,7 +8,7 @@
  * `<STA>_attributes_<period>.csv`, period pre / visso / post. Files that do not pair, and any other file,
  * are listed in `ignoredFiles` with the reason.
  *
- * Bad input (paper-pipeline.md section 1): a trace whose dataset is not (3, 2500) (the real set has seven
+ * Bad input (docs/paper-pipeline.md section 1): a trace whose dataset is not (3, 2500) (the real set has seven
  * with one or two rows), a CSV row without a dataset, a dataset without a CSV row, a repeated trace name, and
  * (when read) a trace with NaN or infinite samples are skipped, counted and named in `skipped`. A missing CSV
  * column or an unreadable, truncated or non-HDF5 file is an `InputError` naming the file.

@@ -2,7 +2,7 @@
  * `generateNorciaDataset`: writes a seeded, physically modelled stand-in for the D-set in exactly its
  * layout, so that one loader (`openDSet`) serves the generated default and the real 5 GB download.
  *
- * Layout (paper-pipeline.md sections 1 and 6): per station and period `<STA>_waveforms_<period>.hdf5` with one
+ * Layout (docs/paper-pipeline.md sections 1 and 6): per station and period `<STA>_waveforms_<period>.hdf5` with one
  * float64 dataset (3, 2500) per trace named `<STA>.IV.<source_id>_EV` (rows E, N, Z, counts, P at sample
  * 500), and `<STA>_attributes_<period>.csv` with the sixteen D-set columns; plus `generator.json`, the
  * manifest written last.

@@ -28,8 +28,8 @@ export { DSET_PERIODS, NORCIA_SEQUENCE, PERIOD_TIME_RANGES, isDSetPeriod, labelO
 export type { DSetPeriod, ReferenceShock } from "./sequence";
 export { DSET_CSV_COLUMNS, dsetFileNames, parseDSetFileName } from "./dset-files";
 export type { DSetCsvColumn, DSetFileName } from "./dset-files";
-export { groupedSplit, parseUtcMs, randomSplit, splitSizes, stationIndices } from "./split";
-export type { DatasetSplit, GroupedSplitOptions, RandomSplitOptions, SplitFractions, SplitName } from "./split";
+export { groupedSplit, groupedTrainTestSplit, parseUtcMs, randomSplit, splitSizes, stationIndices, trainTestSplit } from "./split";
+export type { DatasetSplit, GroupedSplitOptions, RandomSplitOptions, SplitFractions, SplitName, TrainTestSplit, TrainTestSplitOptions } from "./split";
 export { csvRecords, formatCsv, parseCsv, readCsvFile } from "./csv";
 export type { CsvTable } from "./csv";
 export { Hdf5File, Hdf5Writer, assertHdf5Complete, loadH5wasm } from "./hdf5";

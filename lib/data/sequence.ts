@@ -39,7 +39,7 @@ export const NORCIA_SEQUENCE = {
   amatrice: { name: "Amatrice", originTime: "2016-08-24T01:36:32Z", latitudeDeg: 42.7, longitudeDeg: 13.23, depthKm: 8, magnitudeMw: 6.0 },
   /** Opens the visso period: the first Visso shock (Mw 5.4; an Mw 5.9 followed at 19:18 UTC). */
   visso: { name: "Visso", originTime: "2016-10-26T17:10:36Z", latitudeDeg: 42.88, longitudeDeg: 13.13, depthKm: 9, magnitudeMw: 5.4 },
-  /** Opens the post period: the Norcia Mw 6.5 mainshock (hypocentre of paper-pipeline.md section 1). */
+  /** Opens the post period: the Norcia Mw 6.5 mainshock (hypocentre of docs/paper-pipeline.md section 1). */
   mainshock: { name: "Norcia", originTime: "2016-10-30T06:40:17Z", latitudeDeg: 42.83603, longitudeDeg: 13.12131, depthKm: 6.104, magnitudeMw: 6.5 },
 } as const satisfies Record<string, ReferenceShock>;
 

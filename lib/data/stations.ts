@@ -1,5 +1,5 @@
 /**
- * The nine INGV stations of the D-set (paper-pipeline.md section 1): real coordinates and the real numbers
+ * The nine INGV stations of the D-set (docs/paper-pipeline.md section 1): real coordinates and the real numbers
  * of usable traces per period, which the generator's "paper" scale reproduces.
  */
 
@@ -18,7 +18,7 @@ export interface DSetStation {
   readonly nTracesPost: number;
 }
 
-/** The nine stations in the spec's order (NRCA, the paper's single-station case, first). */
+/** The nine stations in the order of docs/paper-pipeline.md section 1 (NRCA, the paper's single-station case, first). */
 export const DSET_STATIONS: readonly DSetStation[] = [
   { code: "NRCA", network: "IV", latitudeDeg: 42.83355, longitudeDeg: 13.11427, elevationM: 927, nTracesPre: 4599, nTracesPost: 3628 },
   { code: "MMO1", network: "IV", latitudeDeg: 42.899333, longitudeDeg: 13.326833, elevationM: 957, nTracesPre: 4446, nTracesPost: 4986 },

@@ -1,5 +1,5 @@
 /**
- * One row of the paper's magnitude-regression table (paper-pipeline.md section 5): the 69 waveform
+ * One row of the paper's magnitude-regression table (docs/paper-pipeline.md section 5): the 69 waveform
  * features followed by four metadata columns of the D-set CSV, 73 features in all.
  */
 import { InputError } from "../core/errors";

@@ -8,7 +8,7 @@ import { dsetFingerprint, runTraceJobs, TraceJob, TraceJobMessage } from "../dat
 import { featureRow, featureRowNames } from "./feature-row";
 
 /**
- * The magnitude-regression table of a whole data set (paper-pipeline.md section 5): one row of 73 features
+ * The magnitude-regression table of a whole data set (docs/paper-pipeline.md section 5): one row of 73 features
  * per trace (`featureRow`), with the metadata the experiments need (target source_magnitude, station,
  * source_id for grouped splits). Computed on worker threads and cached: `<cacheDir>/features.f64` (the
  * table, n x 73 float64 little-endian, row-major) and `<cacheDir>/features.json` (names, rows, skips,

@@ -1,5 +1,5 @@
 /**
- * The 23 per-channel waveform features of the paper's magnitude random forest (paper-pipeline.md
+ * The 23 per-channel waveform features of the paper's magnitude random forest (docs/paper-pipeline.md
  * section 5), computed as numpy / scipy compute them so that our forest sees the same inputs as the
  * authors': population moments, scipy.stats' biased kurtosis (excess) and skewness, numpy's linear
  * percentiles, scipy.signal.find_peaks' peak count, and four spectral summaries of a scipy-default Welch
@@ -66,7 +66,7 @@ let workScratch = new Float64Array(0);
  * Conventions where numpy would give NaN or a warning: kurtosis and skewness are NaN when the variance is
  * zero to machine precision (scipy.stats' rule); spectral entropy and flatness are NaN when the PSD is
  * all zero (0 / 0, as numpy); zero PSD bins add 0 to the entropy (the limit of p log p). The forest fills
- * NaN with the training column mean (paper-pipeline.md section 5).
+ * NaN with the training column mean (docs/paper-pipeline.md section 5).
  */
 export function waveformFeatures(
   data: Float64Array,

@@ -4,7 +4,7 @@ import type { RandomForestRegressor } from "./random-forest";
 
 /**
  * Converts a trained forest into the neutral `TreeEnsemble` form that lib/shap/tree explains (shap's
- * `TreeEnsemble` in shap/explainers/_tree.py, spec shap-reference.md C.1): per tree, copies of the node
+ * `TreeEnsemble` in shap/explainers/_tree.py; docs/shap-reference.md C.1): per tree, copies of the node
  * arrays (children, feature, threshold, bootstrap-weighted mean `value`, bootstrap-weighted `cover`), each
  * tree scaled by 1/nTrees and no offset, so the ensemble output is the forest's mean prediction (equal up to
  * rounding in the last bits: a sum of value/nTrees against a sum of values divided by nTrees).

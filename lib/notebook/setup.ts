@@ -39,9 +39,9 @@ export interface NotebookContext {
 }
 
 /**
- * The setup cell of every notebook (STYLE.md section 5): seeds the notebook's generator, starts the fastest
- * tf.js backend (printing tf.js' one-time banner here, not in a figure cell), and prints versions and the
- * folders in use, so every later number can be traced to its configuration.
+ * The setup cell of every notebook (docs/tslab.md, "Notebook structure"): seeds the notebook's generator,
+ * starts the fastest tf.js backend (printing tf.js' one-time banner here, not in a figure cell), and prints
+ * versions and the folders in use, so every later number can be traced to its configuration.
  */
 export async function setupNotebook(options: { seed?: number; backend?: BackendName } = {}): Promise<NotebookContext> {
   const seed = options.seed ?? 42;

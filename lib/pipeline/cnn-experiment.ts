@@ -1,5 +1,5 @@
 /**
- * One CNN experiment of the paper (section 3 of spec/paper-pipeline.md) as one call: choose the stations'
+ * One CNN experiment of the paper (section 3 of docs/paper-pipeline.md) as one call: choose the stations'
  * foreshocks and aftershocks in the spectrogram-image cache, split them 70/15/15 (at random over traces as
  * the paper did, or grouped by event so that no source_id is on two sides), train the CNN2D (Adam 1e-3,
  * batch 32, 10 epochs, last epoch kept, inputs standardised with the training images' statistics), score

@@ -1,5 +1,5 @@
 /**
- * The paper's CNN experiments (section 3 of spec/paper-pipeline.md) and the generalisation test the paper
+ * The paper's CNN experiments (section 3 of docs/paper-pipeline.md) and the generalisation test the paper
  * could only discuss, each written to results/ as JSON:
  *   (a) cnn-nrca.json                  NRCA-only model, random 70/15/15 split of NRCA's traces (paper 0.9957)
  *   (b) cnn-all-stations.json          all-stations model, random split over all traces (paper 0.9575)

@@ -1,6 +1,6 @@
 /**
  * shap's Partition explainer with the Image masker ("inpaint_telea") set up for the CNN2D as the paper ran it
- * (paper-pipeline.md section 4, shap-reference.md A.1, A.2): masked 33 x 153 x 3 images on the 0..255 scale go
+ * (docs/paper-pipeline.md section 4, docs/shap-reference.md A.1, A.2): masked 33 x 153 x 3 images on the 0..255 scale go
  * to a model function that standardises them inside and returns raw logits (or probabilities) of
  * ["foreshock", "aftershock"]. The explainer is timed (the wall time inside model calls and inside the masker's
  * fills, i.e. inpainting, is summed); the model evaluations of every explained image come with its Explanation.

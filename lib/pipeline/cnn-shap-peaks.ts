@@ -1,6 +1,6 @@
 /**
  * Where a class-averaged SHAP map peaks, in physical units: the paper describes its maps by their hotspots
- * (paper-pipeline.md section 4: the NRCA foreshock map peaks at about 36 Hz just after the P arrival), so the
+ * (docs/paper-pipeline.md section 4: the NRCA foreshock map peaks at about 36 Hz just after the P arrival), so the
  * results state the frequency and time of each map's maximum and minimum rather than leave them to the eye.
  */
 import { InputError } from "../core/errors";
@@ -85,4 +85,25 @@ export function classMapPeaks(
       minS: c.peaks?.min.timeS ?? NaN,
     })),
   );
+}
+
+/** How a class map reduced the channels of the per-pixel SHAP values (explainCnnClassMaps' option). */
+export type ChannelReduction = "sum" | "mean";
+
+/**
+ * The peaks of the channel-**mean** map, the reduction the paper's authors used (docs/paper-pipeline.md
+ * section 4: their NRCA foreshock maximum 0.233 is a channel mean), from the peaks of a map reduced with
+ * `reduction` over `nChannels` channels. A channel-sum map is `nChannels` times the channel-mean map pixel by
+ * pixel, to rounding (the normalisations divide the raw values before the channels are reduced, see
+ * lib/shap/aggregate.ts, and a class map is a mean of image maps), so the maximum and minimum sit at the same
+ * frequency and time with values divided by `nChannels`. InputError for an unknown reduction or a channel
+ * count that is not a positive integer.
+ */
+export function channelMeanPeaks(peaks: MapPeaks, reduction: ChannelReduction, nChannels: number): MapPeaks {
+  const where = "channelMeanPeaks";
+  if (!Number.isInteger(nChannels) || nChannels < 1) throw new InputError(where, `nChannels must be a positive integer, got ${nChannels}`);
+  if (reduction === "mean") return peaks;
+  if (reduction !== "sum") throw new InputError(where, `reduction must be "sum" or "mean", got ${JSON.stringify(reduction)}`);
+  const scale = (p: MapPoint): MapPoint => ({ ...p, value: p.value / nChannels });
+  return { max: scale(peaks.max), min: scale(peaks.min) };
 }

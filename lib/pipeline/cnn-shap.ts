@@ -1,5 +1,5 @@
 /**
- * SHAP on the CNN2D, the paper's Fig. 3 and 4 (paper-pipeline.md section 4; shap-reference.md A.1, A.2, A.5,
+ * SHAP on the CNN2D, the paper's Fig. 3 and 4 (docs/paper-pipeline.md section 4; docs/shap-reference.md A.1, A.2, A.5,
  * A.6, D.2 and H): class-averaged SHAP maps of correctly classified test spectrograms.
  *
  * What `explainCnnClassMaps` does, in the authors' order:
@@ -17,7 +17,7 @@
  * that other normalisations can be computed; maps are H x W row-major with row 0 = 0 Hz (freqsHz) and
  * column j at timesS[j] seconds.
  *
- * Images must be the 8-bit spectrogram images on 0..255 (the masker truncates to uint8, shap-reference.md
+ * Images must be the 8-bit spectrogram images on 0..255 (the masker truncates to uint8, docs/shap-reference.md
  * H.1): images divided by 255 are refused with an explanation rather than explained as garbage.
  */
 import fs from "node:fs";
@@ -43,7 +43,7 @@ import { mapPeaks, type MapPeaks } from "./cnn-shap-peaks";
 /** How the per-image maps are normalised before the class average (lib/shap/aggregate.ts). */
 export type CnnShapNormalise = "batch-max" | "batch-abs-max" | "per-image-max" | "none";
 
-/** What the paper reports about its maps (paper-pipeline.md section 4), for comparison. */
+/** What the paper reports about its maps (docs/paper-pipeline.md section 4), for comparison. */
 export const PAPER_CNN_SHAP = {
   maxEvals: 1000,
   batchSize: 50,
@@ -86,7 +86,7 @@ export interface ExplainCnnClassMapsOptions {
   readonly nPerClass: number;
   /** Model evaluations per image (shap's max_evals). @default 1000 */
   readonly maxEvals?: number;
-  /** Masked images per model call (shap's batch_size; it changes the values, shap-reference.md A.5). @default 50 */
+  /** Masked images per model call (shap's batch_size; it changes the values, docs/shap-reference.md A.5). @default 50 */
   readonly batchSize?: number;
   /** Explain raw logits (the paper) or softmax probabilities. @default "logits" */
   readonly output?: CnnOutput;
@@ -493,7 +493,7 @@ function assertByteImages(images: unknown, n: number, where: string): void {
     const per = a.length / n;
     const pixels = CNN_INPUT_HEIGHT * CNN_INPUT_WIDTH;
     let hint = "";
-    if (Number.isInteger(per) && per % pixels === 0) hint = ` (${per / pixels} channel(s) per 33 x 153 image; the CNN2D needs ${CNN_INPUT_CHANNELS})`;
+    if (Number.isInteger(per) && per % pixels === 0) hint = ` (${per / pixels} channel(s) per ${CNN_INPUT_HEIGHT} x ${CNN_INPUT_WIDTH} image; the CNN2D needs ${CNN_INPUT_CHANNELS})`;
     else if (Number.isInteger(per)) hint = ` (${per} values per image)`;
     throw new InputError(
       where,

@@ -1,5 +1,5 @@
 /**
- * The magnitude experiments (paper section 5, Fig. 6 and 7; paper-pipeline.md section 5): a random forest
+ * The magnitude experiments (paper section 5, Fig. 6 and 7; docs/paper-pipeline.md section 5): a random forest
  * predicts source_magnitude from the 73 waveform and metadata features, and TreeSHAP explains it.
  *
  * `runMagnitudeExperiment` runs one experiment: rows (all, or some stations'), an 80/20 split, missing
@@ -27,7 +27,7 @@ import { regressionMetrics, RegressionMetrics } from "../forest/metrics";
 import type { RandomForestRegressor } from "../forest/random-forest";
 import { takeRows } from "../forest/take-rows";
 import { toTreeEnsemble } from "../forest/to-tree-ensemble";
-import { groupedTrainTestSplit, TrainTestSplit, trainTestSplit } from "../forest/train-test-split";
+import { groupedTrainTestSplit, type TrainTestSplit, trainTestSplit } from "../data/split";
 import type { Explanation } from "../shap/explanation";
 import type { TreeEnsemble } from "../shap/tree/tree-ensemble";
 import { TreeExplainer } from "../shap/tree/tree-explainer";

@@ -2,6 +2,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { writeFileAtomic } from "../core/atomic";
 import { InputError } from "../core/errors";
+import { SPECTROGRAM_IMAGE_SHAPE } from "../spectrogram/spectrogram-image";
+import { PAPER_CNN_SHAP } from "./cnn-shap";
+import { channelMeanPeaks } from "./cnn-shap-peaks";
 
 /** One line of the paper-versus-ours comparison. */
 export interface ComparisonRow {
@@ -25,6 +28,27 @@ function readJson(file: string): any | null {
 function peakText(peak: any): string | null {
   if (!peak) return null;
   return `${Number(peak.value).toFixed(3)} at ${Number(peak.freqHz).toFixed(1)} Hz, ${Number(peak.timeS).toFixed(2)} s`;
+}
+
+/**
+ * Our class map's maximum as the paper states its own: on the channel-mean map (the authors averaged the
+ * three channels; our maps may sum them, three times larger) after the authors' batch-max normalisation. A
+ * map normalised otherwise is reported with that normalisation named, since its values do not compare.
+ */
+function shapPeakComparison(config: { channelReduction?: string; normalise?: string }, c: any): { quantity: string; ours: string | null } {
+  const normalisedAsPaper = config.normalise === PAPER_CNN_SHAP.normalise;
+  const quantity = `maximum, channel mean${normalisedAsPaper ? ", batch-max normalised as the paper" : ""} (${c.count} images averaged)`;
+  if (!c.peaks) return { quantity, ours: null };
+  const reduction = config.channelReduction;
+  if (reduction !== "sum" && reduction !== "mean") {
+    return { quantity, ours: `${peakText(c.peaks.max)} (channel reduction not recorded: not comparable)` };
+  }
+  const mean = channelMeanPeaks(c.peaks, reduction, SPECTROGRAM_IMAGE_SHAPE[2]);
+  const notes = [
+    ...(reduction === "sum" ? [`channel sum ${Number(c.peaks.max.value).toFixed(3)}`] : []),
+    ...(normalisedAsPaper ? [] : [`normalised "${config.normalise ?? "unknown"}", not the paper's "${PAPER_CNN_SHAP.normalise}": values not comparable`]),
+  ];
+  return { quantity, ours: `${peakText(mean.max)}${notes.length ? ` (${notes.join("; ")})` : ""}` };
 }
 
 /**
@@ -62,7 +86,8 @@ export function paperComparison(resultsDir: string): { rows: ComparisonRow[]; mi
       continue;
     }
     for (const c of shap.classes as any[]) {
-      rows.push({ section: "SHAP maps (§4, Fig. 3-4)", quantity: `${name} model, ${c.name} map maximum (${c.count} images averaged)`, paper: paperPeaks[name][c.classIndex], ours: peakText(c.peaks?.max), source: `shap-${name}.json` });
+      const { quantity, ours } = shapPeakComparison(shap.config ?? {}, c);
+      rows.push({ section: "SHAP maps (§4, Fig. 3-4)", quantity: `${name} model, ${c.name} map ${quantity}`, paper: paperPeaks[name][c.classIndex], ours, source: `shap-${name}.json` });
     }
     if (shap.timing?.perImageSeconds) {
       rows.push({ section: "SHAP maps (§4, Fig. 3-4)", quantity: `${name}: seconds per explained image (max_evals ${shap.config.maxEvals})`, paper: "5.2 (shap 0.51 + PyTorch, same machine)", ours: Number(shap.timing.perImageSeconds).toFixed(2), source: `shap-${name}.json` });

@@ -16,7 +16,7 @@ function roundHalfEven(x: number): number {
 }
 
 /**
- * The vertical jitter of one row of shap's legacy beeswarm (`summary_plot`, shap-reference.md §D.3):
+ * The vertical jitter of one row of shap's legacy beeswarm (`summary_plot`, docs/shap-reference.md §D.3):
  * shuffle the points; bin each SHAP value s into round(nBins · (s − min) / (max − min + 1e-8)); visit the
  * points by bin with a tiny random tie-break; within a bin give the k-th point (k = 0, 1, 2, …) the offset
  * ceil(k / 2) · (+1 if k is odd, −1 otherwise), i.e. 0, +1, −1, +2, −2, …; finally scale every offset by

@@ -51,7 +51,7 @@ export function featureColorLimits(values: ArrayLike<number>): [number, number] 
 }
 
 /**
- * shap's legacy beeswarm summary (`summary_plot(values, X)`, shap-reference.md §D.3; paper Fig. 7): one
+ * shap's legacy beeswarm summary (`summary_plot(values, X)`, docs/shap-reference.md §D.3; paper Fig. 7): one
  * row per feature, the `maxDisplay` features of largest total |SHAP| with the most important on top, each
  * point a sample at its SHAP value, jittered by `beeswarmOffsets`, coloured by its feature value through
  * `red_blue` between the feature's 5th and 95th percentiles (values beyond are clipped; NaN in grey), a

@@ -45,7 +45,7 @@ export interface ClassAveragedShapMapOptions {
 }
 
 /**
- * The class-averaged SHAP maps of paper Fig. 3 and 4 (paper-pipeline.md §4): one panel per class, time in s
+ * The class-averaged SHAP maps of paper Fig. 3 and 4 (docs/paper-pipeline.md §4): one panel per class, time in s
  * on x, frequency in Hz on y with 0 Hz at the bottom (the paper draws row 0 at the top and labels it
  * 50 Hz, mirroring its bands), the P arrival marked at 5 s, shap's `red_transparent_blue` between
  * symmetric limits shared by the panels, and a colour bar titled "Contribution".

@@ -36,7 +36,7 @@ const PALETTE = [SHAP_BLUE, SHAP_RED, "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"
 
 /**
  * Amplitude spectra of co-located foreshocks and aftershocks at one station (paper Fig. 5, after
- * Laurenti et al. 2024; paper-pipeline.md §4): per class a translucent band between `lower` and `upper`
+ * Laurenti et al. 2024; docs/paper-pipeline.md §4): per class a translucent band between `lower` and `upper`
  * and the central curve, frequency in Hz and amplitude in the caller's unit, log-log by default (on a log
  * axis, non-positive frequencies and amplitudes are left out). Takes the class spectra as computed
  * (`plots.classSpectra(colocatedClassSpectra(...))`), with options for the title and axes.

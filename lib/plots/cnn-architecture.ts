@@ -43,7 +43,7 @@ function shapeText(shape: ReadonlyArray<number | null>): string {
 }
 
 /**
- * The CNN drawn from its layers (paper Fig. 1; paper-pipeline.md §3: conv–BN–pool–ReLU blocks, 33 × 153 →
+ * The CNN drawn from its layers (paper Fig. 1; docs/paper-pipeline.md §3: conv–BN–pool–ReLU blocks, 33 × 153 →
  * 16 × 76 → 8 × 38 → 4 × 19, flatten 9728, dense 128, dense 2): one block per layer from input (top) to
  * logits (bottom), coloured by layer kind, with its output shape and parameter count beside it and the
  * total below. A diagram, so it has no axes. Takes a model's description (`plots.cnnArchitecture(describeCnn2d())`).

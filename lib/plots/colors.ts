@@ -2,7 +2,7 @@ import { InputError } from "../core/errors";
 import type { Colorscale } from "./figure";
 
 /**
- * shap's colours (shap-reference.md §D.1, from `shap/plots/colors/_colors.py`) and the colour scales our
+ * shap's colours (docs/shap-reference.md §D.1, from `shap/plots/colors/_colors.py`) and the colour scales our
  * plots use, as Plotly colour scales, with the parsing and interpolation the static renderer needs.
  * Plotly interpolates colour scales linearly in RGB and alpha; `colorscaleAt` does the same, so `toSvg`
  * paints what plotly.js paints.

@@ -32,7 +32,7 @@ export interface ConfusionMatrixOptions {
 }
 
 /**
- * A confusion matrix of the foreshock/aftershock classifier (paper-pipeline.md §3; the paper's precision,
+ * A confusion matrix of the foreshock/aftershock classifier (docs/paper-pipeline.md §3; the paper's precision,
  * recall and F1 come from it): cells coloured by the fraction of their true class (ColorBrewer Blues),
  * labelled with the count and that fraction, true class down the rows (first class on top), predicted
  * class across the columns.

@@ -35,7 +35,7 @@ export interface DependenceOptions {
  * shap's dependence plot (`dependence_plot`): each sample's SHAP value for a feature against the feature's
  * value, in shap's blue, or coloured by a second feature through `red_blue` between its 5th and 95th
  * percentiles (NaN in grey) with a colour bar named after it. Used for p_travel_sec in the random-forest
- * notebook (paper-pipeline.md §5: the SHAP value grows with the travel time). x: the feature in its unit;
+ * notebook (docs/paper-pipeline.md §5: the SHAP value grows with the travel time). x: the feature in its unit;
  * y: "SHAP value for <feature>" in the model output's unit.
  *
  * Takes an Explanation and a feature name (`plots.dependence(expl, "p_travel_sec")`, shap's

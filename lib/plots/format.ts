@@ -1,7 +1,7 @@
 import { InputError } from "../core/errors";
 
 /**
- * shap's `format_value` (shap-reference.md §D.1, `shap/utils/_general.py`): formats `value` with a printf
+ * shap's `format_value` (docs/shap-reference.md §D.1, `shap/utils/_general.py`): formats `value` with a printf
  * format such as "%+0.02f" (SHAP values) or "%0.03f" (feature values), strips trailing zeros and a
  * trailing dot ("+0.10" → "+0.1", "+1.00" → "+1"), and writes a leading minus as the Unicode minus "−".
  *

@@ -3,7 +3,7 @@
  * renderer. Each plot takes an object first, shap-style (an Explanation, a Trace, a spectrogram or image, a
  * result), and an options object of what a user may change (title, maxDisplay, colour limits); the plain
  * arrays each plot draws from stay accepted as its `*PlotInput`. Meant to be re-exported as a namespace (`export * as plots from "./plots"`), so notebooks call
- * `plots.shapImage(...)`, `plots.toSvg(fig)`. Nothing here displays anything (STYLE.md §3).
+ * `plots.shapImage(...)`, `plots.toSvg(fig)`. Nothing here displays anything (docs/design.md, "Layers").
  */
 export type {
   Annotation,
@@ -33,7 +33,6 @@ export {
   parseColor,
 } from "./colors";
 export { nanPercentile } from "./percentile";
-export { pngDataUri, encodePng, type PngImage } from "./png-data-uri";
 export { waveform, type WaveformOptions, type WaveformPlotInput } from "./waveform";
 export { spectrogram, type SpectrogramOptions, type SpectrogramPlotInput } from "./spectrogram";
 export { spectrogramChannels, type SpectrogramChannelsPlotInput } from "./spectrogram-channels";

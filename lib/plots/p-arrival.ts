@@ -2,7 +2,7 @@ import { SHAP_RED } from "./colors";
 import type { Annotation, Shape } from "./figure";
 
 /**
- * The P-arrival marker of waveform, spectrogram and SHAP-map plots (paper-pipeline.md §1 and §4: P at 5 s
+ * The P-arrival marker of waveform, spectrogram and SHAP-map plots (docs/paper-pipeline.md §1 and §4: P at 5 s
  * in every D-set window): a dashed vertical line over a whole subplot in shap's red, drawn above the data so that
  * opaque heatmaps do not hide it.
  * `xref` is the subplot's x axis ("x2"), `yref` its y domain ("y2 domain").

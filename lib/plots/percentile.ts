@@ -5,7 +5,7 @@ import { InputError } from "../core/errors";
  * default "linear" method computes it: sort, take the virtual index (n − 1) · q' with q' = q / 100,
  * and interpolate between the two neighbours with numpy's two-sided lerp (from the lower neighbour when the
  * fraction is below 1/2, from the upper one otherwise), so the colour limits of shap's plots
- * (shap-reference.md §D.2 99.9th percentile, §D.3 5th/95th) come out bit-identical. NaN when every value
+ * (docs/shap-reference.md §D.2 99.9th percentile, §D.3 5th/95th) come out bit-identical. NaN when every value
  * is NaN (numpy warns and returns NaN too).
  */
 export function nanPercentile(values: ArrayLike<number>, q: number): number {

@@ -54,7 +54,7 @@ const METRIC_LABELS: Array<[keyof RegressionMetrics, string]> = [
 ];
 
 /**
- * Predicted against true magnitude for the random forest's test set (paper Fig. 6; paper-pipeline.md §5
+ * Predicted against true magnitude for the random forest's test set (paper Fig. 6; docs/paper-pipeline.md §5
  * reports MAE 0.1052, RMSE 0.1457, R² 0.8834): one point per test trace, the identity line, the metrics in
  * a box at the top left, equal ranges on both axes, titled "True magnitude" and "Predicted magnitude".
  *

@@ -34,7 +34,7 @@ export interface ShapBarOptions {
 }
 
 /**
- * shap's bar plot (`shap.plots.bar`, shap-reference.md §D.4): features by decreasing |value| with the largest
+ * shap's bar plot (`shap.plots.bar`, docs/shap-reference.md §D.4): features by decreasing |value| with the largest
  * on top, at most `maxDisplay` rows, the last one "Sum of N other features" when more remain; horizontal
  * bars 0.7 high, red for values > 0 and blue otherwise, with a white edge; each bar labelled with
  * `format_value(v, "%+0.02f")` 5 pt beyond its end in the bar's colour; dotted separators; a black line at

@@ -4,7 +4,7 @@ import { RED_TRANSPARENT_BLUE } from "./colors";
 import type { Annotation, Figure, HeatmapTrace, LayoutImage, Shape } from "./figure";
 import { pArrivalLabel, pArrivalLine } from "./p-arrival";
 import { nanPercentile } from "./percentile";
-import { pngDataUri } from "./png-data-uri";
+import { pngDataUri } from "../core/png";
 import { PX_PER_INCH, assertAscending, assertLength, axis, axisRef, baseLayout, edgeRange, panelTitle, setAxis } from "./style";
 import { timeFrequencyHeatmap } from "./time-frequency-heatmap";
 
@@ -66,7 +66,7 @@ export interface ShapImageOptions {
 }
 
 /**
- * shap's `image_plot` for one spectrogram image (shap-reference.md §D.2; paper Fig. 2): the image, then one
+ * shap's `image_plot` for one spectrogram image (docs/shap-reference.md §D.2; paper Fig. 2): the image, then one
  * SHAP map per explained output, each the values summed over the channels, drawn with
  * `red_transparent_blue` between symmetric limits ±m (m the 99.9th percentile of |summed values| over the
  * row's K maps) over a greyscale version of the image (luma 0.2989 R + 0.5870 G + 0.1140 B, mean of the

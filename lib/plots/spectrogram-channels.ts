@@ -23,7 +23,7 @@ const RGB = ["R", "G", "B"];
 
 /**
  * The spectrogram of every channel of one trace (the three planes of the CNN's 33 × 153 × 3 image,
- * paper-pipeline.md §2), one panel per channel stacked over a shared time axis, one shared colour scale.
+ * docs/paper-pipeline.md §2), one panel per channel stacked over a shared time axis, one shared colour scale.
  * Time in s, frequency in Hz with 0 Hz at the bottom of each panel.
  *
  * Takes what `channelSpectrograms(trace)` returns (`{ decibels: true }` draws 10 log10 PSD), the 8-bit image

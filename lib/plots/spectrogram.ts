@@ -47,7 +47,7 @@ export function psdColorbarTitle(decibels: boolean | undefined): string {
 }
 
 /**
- * One channel's spectrogram as a heatmap (paper-pipeline.md §2: 33 frequencies × 153 segments): time in s
+ * One channel's spectrogram as a heatmap (docs/paper-pipeline.md §2: 33 frequencies × 153 segments): time in s
  * on x, frequency in Hz on y with 0 Hz at the bottom (rows ascend upwards; the paper's saved PNGs put
  * 0 Hz at the top), a colour bar titled with the unit.
  *

@@ -5,7 +5,7 @@ import { FONT_FAMILY } from "./svg-text";
 
 /**
  * The look shared by every figure: shap's matplotlib style (white background, no grid, dark grey axis
- * lines and text, shap-reference.md §D.1) in Plotly terms, plus the input checks the plot functions share.
+ * lines and text, docs/shap-reference.md §D.1) in Plotly terms, plus the input checks the plot functions share.
  * Sizes that shap gives in inches are converted at matplotlib's default 100 dpi.
  */
 export const PX_PER_INCH = 100;

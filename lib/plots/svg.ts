@@ -16,7 +16,7 @@ import type {
   Shape,
   TableTrace,
 } from "./figure";
-import { pngDataUri } from "./png-data-uri";
+import { pngDataUri } from "../core/png";
 import { FONT_FAMILY, LINE_HEIGHT, escapeXml, lineCount, num, svgText, textWidthPx } from "./svg-text";
 import { linearTicks, logTicks, type Ticks } from "./ticks";
 

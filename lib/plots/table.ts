@@ -16,7 +16,7 @@ export interface TablePlotInput {
 
 /**
  * A table as a figure (Plotly's table trace), for results such as the leave-one-station-out accuracies
- * (paper-pipeline.md §1 lists the nine stations): bold header on grey, text columns left-aligned and
+ * (docs/paper-pipeline.md §1 lists the nine stations): bold header on grey, text columns left-aligned and
  * numeric columns right-aligned, column widths from their content.
  */
 export function table(input: TablePlotInput): Figure {

@@ -25,7 +25,7 @@ export interface TrainingCurvesPlotInput {
 }
 
 /**
- * Loss and accuracy per epoch of CNN training (paper-pipeline.md §3: Adam, cross-entropy, 10 epochs), two
+ * Loss and accuracy per epoch of CNN training (docs/paper-pipeline.md §3: Adam, cross-entropy, 10 epochs), two
  * panels side by side, training in shap's blue and validation (when recorded) dashed in shap's red.
  *
  * Takes anything with a `history`, such as a trained CNN experiment: `plots.trainingCurves(cnn.nrca)`.

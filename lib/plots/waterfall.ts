@@ -33,7 +33,7 @@ export interface WaterfallStep {
 }
 
 /**
- * The waterfall chain of shap's `waterfall` (shap-reference.md §D.5): features by decreasing |SHAP|, at
+ * The waterfall chain of shap's `waterfall` (docs/shap-reference.md §D.5): features by decreasing |SHAP|, at
  * most `maxDisplay` rows with the last one "N other features" holding the remainder. Walking down from
  * f(x) = base + Σφ at the top row, each arrow spans from loc − φ to loc and then loc −= φ, so the bottom
  * arrow starts at E[f(X)].
@@ -76,7 +76,7 @@ export interface WaterfallOptions {
 }
 
 /**
- * shap's waterfall plot of one prediction (shap-reference.md §D.5): arrows from E[f(X)] at the bottom to
+ * shap's waterfall plot of one prediction (docs/shap-reference.md §D.5): arrows from E[f(X)] at the bottom to
  * f(x) at the top (`waterfallSteps`), red pointing right for φ ≥ 0 and blue pointing left for φ < 0, bar
  * height 0.8 with a 0.08 in head, `format_value(φ, "%+0.02f")` in white inside the arrow or 5 pt past its
  * tip in its colour when it does not fit, dashed #bbbbbb guides joining consecutive arrows, dotted row

@@ -35,7 +35,7 @@ export interface WaveformOptions {
 
 /**
  * A three-component (or any-component) seismogram, one panel per channel sharing the time axis, with
- * the P pick (paper-pipeline.md §1: 25 s windows at 100 Hz with P at 5 s). x: time in s; y: amplitude in
+ * the P pick (docs/paper-pipeline.md §1: 25 s windows at 100 Hz with P at 5 s). x: time in s; y: amplitude in
  * `units` per channel.
  *
  * Takes a `Trace`, which knows its sampling rate, channels and P pick (ObsPy's `trace.plot()`):

@@ -1,8 +1,8 @@
 /**
- * Class-averaged SHAP maps of spectrogram images (paper Fig. 3 and 4; paper-pipeline.md section 4).
+ * Class-averaged SHAP maps of spectrogram images (paper Fig. 3 and 4; docs/paper-pipeline.md section 4).
  *
  * Per sample the map is the explained output that belongs to the sample's predicted class (found through
- * `outputIndices`, because the last axis of the values is the output rank, shap-reference.md A.6), reduced
+ * `outputIndices`, because the last axis of the values is the output rank, docs/shap-reference.md A.6), reduced
  * over the channels. Only correctly classified samples (true label = predicted class) enter a class average.
  *
  * Normalisations:

@@ -1,7 +1,7 @@
 /**
  * The contract between explainers and models, shared by every model-agnostic explainer in lib/shap.
  *
- * lib/shap never imports a model library (STYLE.md section 3): a model is any async function from a batch of
+ * lib/shap never imports a model library (docs/design.md, "Layers"): a model is any async function from a batch of
  * samples to a batch of output rows, like the plain callable that shap wraps in `shap.models.Model`. The
  * adapters that turn a tfjs model or a forest into such a function live in lib/cnn and lib/forest.
  */

@@ -1,7 +1,7 @@
 /**
  * lib/shap: model-agnostic SHAP in TypeScript (shap 0.51 behaviour). Explanations, the Image masker with its
  * partition tree and Telea inpainting, the Partition explainer (Owen values), class-averaged maps, a resumable
- * explanation run, and TreeSHAP. Nothing here imports a model library (STYLE.md section 3).
+ * explanation run, and TreeSHAP. Nothing here imports a model library (docs/design.md, "Layers").
  */
 export type { BatchDtype, ExplainCallOptions, ExplainerOptions, FloatArray, LinkOutput, ModelFn, ModelFn64, OutputSelection, TieBreak } from "./explainer";
 export { AdditivityError, EXPLANATION_FORMAT, Explanation } from "./explanation";

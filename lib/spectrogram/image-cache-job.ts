@@ -4,8 +4,8 @@ import { InputError } from "../core/errors";
 import { openDSet } from "../data/index";
 import type { TraceJob, TraceJobMessage } from "../data/trace-jobs";
 import { imageCachePath, ImageCacheParams } from "./image-cache-layout";
-import { encodePng } from "./png";
-import { spectrogramImage } from "./spectrogram-image";
+import { encodePng } from "../core/png";
+import { SPECTROGRAM_IMAGE_HEIGHT, SPECTROGRAM_IMAGE_SIZE, SPECTROGRAM_IMAGE_WIDTH, spectrogramImage } from "./spectrogram-image";
 
 /**
  * One worker's share of the image cache: opens the D-set (only the job's stations) and, per trace, computes
@@ -14,7 +14,7 @@ import { spectrogramImage } from "./spectrogram-image";
  */
 export async function runImageCacheJob(job: TraceJob<ImageCacheParams>, post: (m: TraceJobMessage<null>) => void): Promise<void> {
   const dset = await openDSet(job.dsetDir, { stations: job.stations });
-  const out = new Uint8Array(33 * 153 * 3);
+  const out = new Uint8Array(SPECTROGRAM_IMAGE_SIZE);
   try {
     for (const name of job.names) {
       let station: string;
@@ -29,7 +29,7 @@ export async function runImageCacheJob(job: TraceJob<ImageCacheParams>, post: (m
         }
         throw e;
       }
-      writeFileAtomic(path.join(job.params.cacheDir, imageCachePath(station, name)), encodePng(out, 153, 33, 3));
+      writeFileAtomic(path.join(job.params.cacheDir, imageCachePath(station, name)), encodePng({ width: SPECTROGRAM_IMAGE_WIDTH, height: SPECTROGRAM_IMAGE_HEIGHT, colorType: "rgb", pixels: out }));
       post({ kind: "result", name, result: null });
     }
   } finally {

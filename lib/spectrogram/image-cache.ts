@@ -5,7 +5,7 @@ import { InputError } from "../core/errors";
 import { ProgressFn, silentProgress } from "../core/progress";
 import { DSetTraceFilter, openDSet } from "../data/index";
 import { dsetFingerprint, runTraceJobs } from "../data/trace-jobs";
-import { decodePng } from "./png";
+import { decodePng, PNG_BYTES_PER_PIXEL, type PngColorType } from "../core/png";
 import { SPECTROGRAM_IMAGE_SHAPE } from "./spectrogram-image";
 import { runImageCacheJob } from "./image-cache-job";
 import { imageCachePath, ImageCacheParams } from "./image-cache-layout";
@@ -154,6 +154,9 @@ export interface ImageSet {
   readonly shape: readonly [number, number, number];
 }
 
+/** PNG colour types whose bytes are channels (1 to 4); a palette image is refused when decoded. */
+const CHANNEL_COLOR_TYPES: readonly PngColorType[] = ["grey", "grey-alpha", "rgb", "rgba"];
+
 /** Loads the cached images of the entries that pass `keep` (all by default), in manifest order. */
 export function loadImageSet(cacheDir: string, keep: (e: ImageCacheEntry) => boolean = () => true): ImageSet {
   const manifest = readImageCacheManifest(cacheDir);
@@ -164,11 +167,12 @@ export function loadImageSet(cacheDir: string, keep: (e: ImageCacheEntry) => boo
   entries.forEach((e, i) => {
     const file = path.join(cacheDir, e.file);
     if (!fs.existsSync(file)) throw new InputError(file, `cached image of ${e.trace_name} is missing: rebuild the cache`);
-    const png = decodePng(fs.readFileSync(file), file);
-    if (png.width !== w || png.height !== h || png.channels !== c) {
-      throw new InputError(file, `image is ${png.height} x ${png.width} x ${png.channels}, expected ${h} x ${w} x ${c}`);
+    const png = decodePng(fs.readFileSync(file), file, { colorTypes: CHANNEL_COLOR_TYPES });
+    const channels = PNG_BYTES_PER_PIXEL[png.colorType];
+    if (png.width !== w || png.height !== h || channels !== c) {
+      throw new InputError(file, `image is ${png.height} x ${png.width} x ${channels}, expected ${h} x ${w} x ${c}`);
     }
-    images.set(png.data, i * size);
+    images.set(png.pixels, i * size);
   });
   return { n: entries.length, images, entries, shape: [h, w, c] };
 }

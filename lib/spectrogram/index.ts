@@ -12,8 +12,15 @@ export { channelSpectrograms } from "./channel-spectrograms";
 export type { ChannelSpectrograms, ChannelSpectrogramsOptions } from "./channel-spectrograms";
 export { welch } from "./welch";
 export type { WelchOptions, WelchResult } from "./welch";
-export { SPECTROGRAM_IMAGE_FREQS_HZ, SPECTROGRAM_IMAGE_SHAPE, SPECTROGRAM_IMAGE_TIMES_S, spectrogramImage } from "./spectrogram-image";
+export {
+  SPECTROGRAM_IMAGE_CHANNELS,
+  SPECTROGRAM_IMAGE_FREQS_HZ,
+  SPECTROGRAM_IMAGE_HEIGHT,
+  SPECTROGRAM_IMAGE_SHAPE,
+  SPECTROGRAM_IMAGE_SIZE,
+  SPECTROGRAM_IMAGE_TIMES_S,
+  SPECTROGRAM_IMAGE_WIDTH,
+  spectrogramImage,
+} from "./spectrogram-image";
 export type { SpectrogramImage, SpectrogramImageOptions } from "./spectrogram-image";
-export { decodePng, encodePng } from "./png";
-export type { PngChannels, PngImage } from "./png";
 export { toDecibels } from "./decibels";

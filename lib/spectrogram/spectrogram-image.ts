@@ -1,20 +1,34 @@
 /**
- * The paper's CNN input image (paper-pipeline.md section 2): per channel the scipy-default spectrogram
+ * The paper's CNN input image (docs/paper-pipeline.md section 2): per channel the scipy-default spectrogram
  * (fs 100 Hz, nperseg 64, noverlap 48), then log1p, then min-max to [0, 1] over that channel's 33 x 153
  * values, then x 255 truncated to 8 bits as the authors' PNG conversion did; R, G, B = waveform rows 0, 1, 2
  * (E, N, Z for the D-set).
  */
 import { InputError } from "../core/errors";
-import { DSET_SAMPLES, DSET_SAMPLING_RATE_HZ, Trace } from "../waveform/trace";
+import { DSET_CHANNELS, DSET_SAMPLES, DSET_SAMPLING_RATE_HZ, Trace } from "../waveform/trace";
 import { traceLabels, waveformLayout } from "./channel-spectrograms";
 import { spectrogramPlan } from "./spectrogram";
 
-/** [height (frequencies), width (segments), channels] of the paper's image. */
-export const SPECTROGRAM_IMAGE_SHAPE: readonly [number, number, number] = [33, 153, 3];
+// The one definition of the image geometry: everything else (the CNN's input, the image cache, the SHAP
+// maps) takes its sizes and axes from here, and they follow from the paper's spectrogram of a D-set window.
+const NPERSEG = 64;
+const NOVERLAP = 48;
+const IMAGE_PLAN = spectrogramPlan(DSET_SAMPLES, { fsHz: DSET_SAMPLING_RATE_HZ, nperseg: NPERSEG, noverlap: NOVERLAP }, "spectrogramImage");
+
+/** Image rows: the spectrogram's frequencies, nperseg / 2 + 1 = 33 (row 0 = 0 Hz). */
+export const SPECTROGRAM_IMAGE_HEIGHT: number = IMAGE_PLAN.nFreq;
+/** Image columns: the spectrogram's segments of a 2500-sample window, (2500 - 48) / 16 = 153. */
+export const SPECTROGRAM_IMAGE_WIDTH: number = IMAGE_PLAN.nTime(DSET_SAMPLES);
+/** Image channels: one spectrogram per waveform row (E, N, Z), 3. */
+export const SPECTROGRAM_IMAGE_CHANNELS: number = DSET_CHANNELS.length;
+/** [height (frequencies), width (segments), channels] of the paper's image: [33, 153, 3]. */
+export const SPECTROGRAM_IMAGE_SHAPE: readonly [number, number, number] = [SPECTROGRAM_IMAGE_HEIGHT, SPECTROGRAM_IMAGE_WIDTH, SPECTROGRAM_IMAGE_CHANNELS];
+/** Values per image: 33 * 153 * 3 = 15147. */
+export const SPECTROGRAM_IMAGE_SIZE: number = SPECTROGRAM_IMAGE_HEIGHT * SPECTROGRAM_IMAGE_WIDTH * SPECTROGRAM_IMAGE_CHANNELS;
 /** Frequencies of the image rows, Hz: k * 1.5625 for k = 0..32 (row 0 = 0 Hz). */
-export const SPECTROGRAM_IMAGE_FREQS_HZ: Float64Array = Float64Array.from({ length: 33 }, (_, k) => (k * 100) / 64);
+export const SPECTROGRAM_IMAGE_FREQS_HZ: Float64Array = IMAGE_PLAN.freqs();
 /** Times of the image columns (segment centres), s: (32 + 16 j) / 100 for j = 0..152. */
-export const SPECTROGRAM_IMAGE_TIMES_S: Float64Array = Float64Array.from({ length: 153 }, (_, j) => (32 + 16 * j) / 100);
+export const SPECTROGRAM_IMAGE_TIMES_S: Float64Array = IMAGE_PLAN.times(DSET_SAMPLES);
 
 /** An 8-bit spectrogram image. */
 export interface SpectrogramImage {
@@ -50,8 +64,6 @@ export interface SpectrogramImageOptions {
   output?: Uint8Array;
 }
 
-const NPERSEG = 64;
-const NOVERLAP = 48;
 const PROCESSING = [
   `spectrogram: scipy defaults, fs=${DSET_SAMPLING_RATE_HZ} Hz, nperseg=${NPERSEG}, noverlap=${NOVERLAP}, periodic tukey(0.25), constant detrend, one-sided PSD density`,
   "log1p",

@@ -1,7 +1,7 @@
 /**
  * One channel's spectrogram, the equivalent of scipy.signal.spectrogram(x, fs, nperseg=64, noverlap=48)
  * with scipy's other defaults (periodic Tukey window, alpha 0.25; nfft = nperseg; constant detrend per
- * segment; one-sided; density scaling; PSD mode), as in the paper's preprocessing (paper-pipeline.md
+ * segment; one-sided; density scaling; PSD mode), as in the paper's preprocessing (docs/paper-pipeline.md
  * section 2).
  */
 import { assertFinite, InputError } from "../core/errors";

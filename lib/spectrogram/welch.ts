@@ -2,7 +2,7 @@
  * Welch's power spectral density estimate with scipy.signal.welch's defaults: periodic Hann window,
  * nperseg 256 (shortened to the signal length when the signal is shorter, as scipy does), 50 % overlap,
  * constant detrend, one-sided, density scaling, mean of the segment periodograms. The random forest's
- * spectral features (paper-pipeline.md section 5: f10 .. f14) come from it with fs = 1.
+ * spectral features (docs/paper-pipeline.md section 5: f10 .. f14) come from it with fs = 1.
  */
 import { assertFinite, InputError } from "../core/errors";
 import { SegmentDefaults, SegmentOptions, segmentPlan } from "./segment-plan";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { N_FEATURES_PER_CHANNEL, waveformFeatureNames, waveformFeatures } from "../../lib/features/waveform-features";
 import { InputError } from "../../lib/core/errors";
 import { Rng } from "../../lib/core/rng";
-import { loadSignalCases, SKIP_MESSAGE } from "../spectrogram/signal-reference";
+import { loadSignalCases } from "../spectrogram/signal-reference";
 
 const INTEGER_FEATURES = new Set([15, 16, 21, 22]);
 
@@ -19,12 +19,9 @@ test("names: f{i}_c{c}_{name}, channel-major, 69 for three channels", () => {
   assert.equal(N_FEATURES_PER_CHANNEL, 23);
 });
 
-test("matches numpy/scipy on real recordings (1e-9 relative, counts and indices exact)", (t) => {
+// Measured worst relative error: 3.6e-15 (spectral flatness); the README states 1e-14.
+test("matches numpy/scipy on real recordings (1e-14 relative, counts and indices exact)", () => {
   const cases = loadSignalCases();
-  if (cases === null) {
-    t.skip(SKIP_MESSAGE);
-    return;
-  }
   const names = waveformFeatureNames();
   for (const c of cases) {
     const values = waveformFeatures(c.data, c.nChannels, c.nSamples);
@@ -37,7 +34,7 @@ test("matches numpy/scipy on real recordings (1e-9 relative, counts and indices 
         assert.equal(typeof expected, "number", `${key} missing in the reference`);
         const actual = values[ch * 23 + i];
         if (INTEGER_FEATURES.has(i + 1)) assert.equal(actual, expected, `${c.name} ${name}`);
-        else assert.ok(Math.abs(actual - expected) <= 1e-9 * Math.abs(expected), `${c.name} ${name}: ${actual} vs ${expected}`);
+        else assert.ok(Math.abs(actual - expected) <= 1e-14 * Math.abs(expected), `${c.name} ${name}: ${actual} vs ${expected}`);
       }
     }
   }

@@ -1,8 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
-import { sharedDir } from "../../lib/core/paths";
+import { readGoldenJson } from "../helpers/golden";
 import { countLeaves, predictTreeRow, treeDepth } from "../../lib/forest/regression-tree";
 import type { Tree } from "../../lib/shap/tree/tree-ensemble";
 
@@ -26,13 +24,8 @@ function fromSklearn(t: SklearnTree): Tree {
   };
 }
 
-test("routing reproduces scikit-learn's predictions of its 7-tree forest (shared fixture)", (t) => {
-  const shared = sharedDir();
-  if (shared === null) {
-    t.skip("../shared not found: no scikit-learn fixture to compare with");
-    return;
-  }
-  const fixture = JSON.parse(fs.readFileSync(path.join(shared, "fixtures", "shap", "tree_cases.json"), "utf8")).random_forest;
+test("routing reproduces scikit-learn's predictions of its 7-tree forest (test/golden/shap/tree_cases.json)", () => {
+  const fixture = readGoldenJson("shap/tree_cases.json").random_forest;
   const trees = (fixture.trees as SklearnTree[]).map(fromSklearn);
   const X: number[][] = fixture.X;
   const xF32 = Float32Array.from(X.flat());

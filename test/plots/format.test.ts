@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { formatValue, sprintfNumber } from "../../lib/plots/format";
 
-test("format_value strips trailing zeros and the dot (shap-reference D.1)", () => {
+test("format_value strips trailing zeros and the dot (docs/shap-reference.md D.1)", () => {
   assert.equal(formatValue(0.1, "%+0.02f"), "+0.1");
   assert.equal(formatValue(1, "%+0.02f"), "+1");
   assert.equal(formatValue(0.25, "%+0.02f"), "+0.25");

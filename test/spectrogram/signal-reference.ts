@@ -1,11 +1,8 @@
 /**
- * Test helper (not a test file): the numpy/scipy reference results of ../shared/fixtures/signal/
- * reference.json with their input traces read from ../shared/data, or null when ../shared is absent.
+ * Test helper (not a test file): the numpy/scipy reference results of test/golden/signal/reference.json with
+ * their input traces from test/golden/signal/phasenet-windows.json (both committed; see test/golden/README.md).
  */
-import fs from "node:fs";
-import path from "node:path";
-import { sharedDir } from "../../lib/core/paths";
-import { readNpz } from "../../lib/waveform/npz";
+import { readGoldenJson } from "../helpers/golden";
 
 export interface SignalCase {
   name: string;
@@ -21,32 +18,29 @@ export interface SignalCase {
   imageUint8: number[];
 }
 
-export const SKIP_MESSAGE = "../shared (reference data) is absent: numpy/scipy comparison skipped";
+interface WindowCase {
+  name: string;
+  input: string;
+  data: number[][];
+}
 
-let cached: SignalCase[] | null | undefined;
+let cached: SignalCase[] | undefined;
 
-export function loadSignalCases(): SignalCase[] | null {
+/** The two reference cases; throws (failing the caller) when a fixture is missing or they disagree. */
+export function loadSignalCases(): SignalCase[] {
   if (cached !== undefined) return cached;
-  const shared = sharedDir();
-  if (shared === null) return (cached = null);
-  const ref = JSON.parse(fs.readFileSync(path.join(shared, "fixtures", "signal", "reference.json"), "utf8"));
-  const cases: SignalCase[] = ref.cases.map((c: Record<string, unknown>) => {
-    // e.g. "../shared/data/phasenet/NC_MEM_2017100709282692.npz: data[2500:5000].T"
-    const m = /^\.\.\/shared\/(.+\.npz): (\w+)\[(\d+):(\d+)\]\.T$/.exec(c.input as string);
-    if (!m) throw new Error(`unexpected reference input ${c.input}`);
-    const array = readNpz(path.join(shared, m[1]))[m[2]];
-    const [nRows, nCols] = array.shape;
-    const start = Number(m[3]);
-    const stop = Number(m[4]);
-    const src = array.data as Float64Array;
-    const nSamples = stop - start;
-    const data = new Float64Array(nCols * nSamples);
-    for (let ch = 0; ch < nCols; ch++) for (let i = 0; i < nSamples; i++) data[ch * nSamples + i] = src[(start + i) * nCols + ch];
-    if (stop > nRows) throw new Error(`slice beyond ${nRows} rows`);
+  const ref = readGoldenJson("signal/reference.json");
+  const windows = readGoldenJson<{ cases: WindowCase[] }>("signal/phasenet-windows.json").cases;
+  cached = ref.cases.map((c: Record<string, unknown>) => {
+    const w = windows.find((x) => x.name === c.name);
+    if (!w) throw new Error(`test/golden/signal/phasenet-windows.json has no window for ${String(c.name)}`);
+    if (w.input !== c.input) throw new Error(`${String(c.name)}: window cut as ${w.input}, reference computed on ${String(c.input)}`);
+    const nChannels = w.data.length;
+    const nSamples = w.data[0].length;
     return {
       name: c.name as string,
-      data,
-      nChannels: nCols,
+      data: Float64Array.from(w.data.flat()),
+      nChannels,
       nSamples,
       spectrogram: c.spectrogram as number[][],
       welchPsd: c.welch_psd as number[][],
@@ -56,8 +50,7 @@ export function loadSignalCases(): SignalCase[] | null {
       imageUint8: c.image_uint8 as number[],
     };
   });
-  cached = cases;
-  return cases;
+  return cached!;
 }
 
 /** Largest |actual - expected| / max(|expected|, floorFraction * max|expected|) over the arrays. */

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { sharedDir } from "../../lib/core/paths";
+import { requireRealData } from "../helpers/golden";
 import { InputError } from "../../lib/core/errors";
 import { ndArrayToFloat64, readNpy } from "../../lib/waveform/npy";
 import { readNpz } from "../../lib/waveform/npz";
@@ -314,12 +314,9 @@ test("crc32 matches the standard check value", () => {
 });
 
 test("readNpz: the real PhaseNet and ObsPy example files", (t) => {
-  const shared = sharedDir();
-  if (shared === null) {
-    t.skip("../shared/data is absent: real-file checks skipped");
-    return;
-  }
-  const dir = path.join(shared, "data", "phasenet");
+  const data = requireRealData(t, "reading the real PhaseNet and ObsPy .npz files");
+  if (data === null) return;
+  const dir = path.join(data, "phasenet");
   const picks = fs
     .readFileSync(path.join(dir, "picks.csv"), "utf8")
     .trim()
@@ -338,7 +335,7 @@ test("readNpz: the real PhaseNet and ObsPy example files", (t) => {
     assert.equal((arrays.its.data as Float64Array)[0], Number(its));
     assert.deepEqual(arrays.channels.data, [channels]);
   }
-  const obspy = readNpz(path.join(shared, "data", "obspy_example.npz"));
+  const obspy = readNpz(path.join(data, "obspy_example.npz"));
   assert.deepEqual(Object.keys(obspy).sort(), ["EHE", "EHN", "EHZ"]);
   for (const key of ["EHE", "EHN", "EHZ"]) {
     assert.deepEqual(obspy[key].shape, [3000]);

@@ -1,5 +1,5 @@
 /**
- * shap's Image masker (`shap.maskers.Image`, shap-reference.md A.2, A.3): it owns the partition tree of an
+ * shap's Image masker (`shap.maskers.Image`, docs/shap-reference.md A.2, A.3): it owns the partition tree of an
  * H x W x C image and the way hidden elements are filled.
  *
  * Fills:

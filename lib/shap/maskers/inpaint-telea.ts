@@ -6,7 +6,7 @@ import { InputError } from "../../core/errors";
  * Inpaints the masked pixels of an 8-bit image with OpenCV's `cv2.inpaint(src, mask, radius, INPAINT_TELEA)`,
  * reproducing OpenCV 4.10+ (checked against 4.14.0) byte for byte: the fill that shap's Image masker
  * (`"inpaint_telea"`, radius 3) applies to hidden pixels. It follows OpenCV's code, not the Telea (2004) paper,
- * and keeps its quirks on purpose because they are what shap sees (spec: shared/spec/shap-reference.md part B):
+ * and keeps its quirks on purpose because they are what shap sees (docs/shap-reference.md part B):
  * - the gradient term is the normalised `(Jx + Jy) / |J|`, and 0.5 is added before rounding, so a hole in a
  *   uniform image is not refilled with the same value (5×5 of 50 with two holes → 51 and 52);
  * - central image differences are multiplied by 2 (not ½); `dst = 1/|r|³` with an unnormalised `dir = r·∇T`;

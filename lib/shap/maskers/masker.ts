@@ -1,7 +1,8 @@
 /**
- * What a model-agnostic explainer needs from a masker (shap's `Masker` protocol, STYLE.md 7.2): how many
- * players there are, the hierarchy over them, and a way to turn "which players are present" into samples the
- * model can evaluate. The ImageMasker is one implementation; tests use tiny tabular ones.
+ * What a model-agnostic explainer needs from a masker (shap's `Masker` protocol; docs/design.md, "Maskers own
+ * the partition tree"): how many players there are, the hierarchy over them, and a way to turn "which players
+ * are present" into samples the model can evaluate. The ImageMasker is one implementation; tests use tiny
+ * tabular ones.
  *
  * Mask convention (shap's): a mask is a Uint8Array of length nFeatures with 1 = keep the feature as in the
  * sample, 0 = hide it. A batch of masks is nMasks x nFeatures row-major.

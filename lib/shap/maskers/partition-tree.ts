@@ -1,6 +1,6 @@
 /**
  * A binary hierarchy of features (players), the "clustering" that shap's maskers own and its
- * PartitionExplainer walks (shap-reference.md A.3, STYLE.md 7.2).
+ * PartitionExplainer walks (docs/shap-reference.md A.3, docs/design.md, "Maskers own the partition tree").
  *
  * Node ids follow scipy's linkage convention, as shap does: ids 0..M-1 are the leaves (leaf j is mask
  * position j), id M+r is row r of the linkage matrix, the root is 2M-2, and every internal node's children
@@ -189,7 +189,7 @@ export class PartitionTree {
    * when the box has at least as many rows as columns, else columns, and channels only once a box is a
    * single pixel; the first part gets floor(extent/2). shap numbers the box with flat index p as leaf M-1-p
    * while its explainer reads leaf j as mask position j; we keep that, so as seen through mask positions the
-   * split gives the *first* part ceil(extent/2) (shap-reference.md A.3 worked examples).
+   * split gives the *first* part ceil(extent/2) (docs/shap-reference.md A.3 worked examples).
    */
   static forImage(shape: ImageShape): PartitionTree {
     if (!shape || shape.length !== 3) throw new InputError("PartitionTree.forImage", `shape must be [height, width, channels], got ${JSON.stringify(shape)}`);

@@ -1,6 +1,6 @@
 /**
  * shap's PartitionExplainer (`shap/explainers/_partition.py`): Owen values over the masker's binary
- * partition tree, estimated by a budgeted best-first recursion (shap-reference.md A.1, A.5, A.6).
+ * partition tree, estimated by a budgeted best-first recursion (docs/shap-reference.md A.1, A.5, A.6).
  *
  * Per sample: f00 = model(all hidden) and f11 = model(nothing hidden) (one model call of two samples; with a
  * fixed-background masker shap evaluates f00 once per explainer, and so do we), the outputs to explain are
@@ -359,7 +359,7 @@ interface SampleResult {
 }
 
 /**
- * The outputs to explain from the unmasked output row `f11` (shap-reference.md A.6). For a number k: indices
+ * The outputs to explain from the unmasked output row `f11` (docs/shap-reference.md A.6). For a number k: indices
  * sorted by value ascending (stable), reversed, first k: the k largest, largest first; equal values come in
  * decreasing index order (numpy's argsort is not stable, so shap's order of exact ties is arbitrary).
  */

@@ -1,6 +1,6 @@
 /**
  * TreeSHAP for tree ensembles in the neutral `TreeEnsemble` form (shap's TreeExplainer, spec:
- * shared/spec/shap-reference.md C): path-dependent values and interactions, the interventional variant, a
+ * docs/shap-reference.md C): path-dependent values and interactions, the interventional variant, a
  * scikit-learn importer, worker-thread parallelism and the `TreeExplainer` facade. The brute-force and Saabas
  * oracles the tests compare against live under test/shap/tree/.
  */

@@ -6,7 +6,7 @@ import { TreeShapOptions, TreeShapResult } from "./tree-shap";
 
 /**
  * Interventional TreeSHAP (shap `TreeExplainer(model, data, feature_perturbation="interventional")`; spec:
- * shared/spec/shap-reference.md C.5): for each background row r, the exact Shapley values of the game
+ * docs/shap-reference.md C.5): for each background row r, the exact Shapley values of the game
  * v(S) = f(x_S, r_rest) (features in S from x, the others from r), averaged over the background rows.
  * `expectedValue` is the mean prediction on the background, so base + Σφ = f(x) exactly.
  *

@@ -3,7 +3,7 @@ import { PreparedTree } from "./prepared-ensemble";
 /**
  * The recursion of exact path-dependent TreeSHAP (Lundberg et al. 2020, "From local explanations to global
  * understanding with explainable AI for trees", Algorithm 2; shap's `tree_shap_recursive` in
- * `shap/cext/tree_shap.h`; spec: shared/spec/shap-reference.md C.3-C.4): EXTEND, UNWIND and UNWOUND_SUM on
+ * `shap/cext/tree_shap.h`; docs/shap-reference.md C.3-C.4): EXTEND, UNWIND and UNWOUND_SUM on
  * the permutation weights of the unique path, as there. The values equal shap's up to rounding (~1e-15); the
  * work is organised differently, for several times fewer floating-point operations per row than shap's C++
  * (which runs a division-bound O(depth) UNWOUND_SUM for every path element at every leaf):

@@ -36,7 +36,7 @@ export interface PreparedEnsemble {
   readonly maxDepth: number;
   /**
    * E[f(X)] of path-dependent TreeSHAP: baseOffset + Σ_t root value of the scaled, cover-weighted tree
-   * (shap-reference C.1: the mean of the trees' bootstrap-sample means for a random forest).
+   * (docs/shap-reference.md C.1: the mean of the trees' bootstrap-sample means for a random forest).
    */
   readonly expectedValue: number;
 }

@@ -165,7 +165,7 @@ export function predictTreeEnsemble(e: TreeEnsemble, X: FeatureMatrix, nRows: nu
  * Returns a copy of `tree` whose split-node values are the cover-weighted means of their children, computed
  * bottom-up exactly as shap's `compute_expectations` does: `(cover_l·v_l + cover_r·v_r) / (cover_l + cover_r)`,
  * and 0 when both children have zero cover. Leaf values are kept. This makes the root value the expectation
- * that path-dependent TreeSHAP attributes from (shap-reference C.1). The tree must be valid.
+ * that path-dependent TreeSHAP attributes from (docs/shap-reference.md C.1). The tree must be valid.
  */
 export function withCoverWeightedValues(tree: Tree): Tree {
   const { childrenLeft: left, childrenRight: right, cover } = tree;

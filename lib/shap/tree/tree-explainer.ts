@@ -30,7 +30,7 @@ export interface TreeExplainerOptions {
 
 /**
  * SHAP values of a tree ensemble, after shap's `TreeExplainer` (`shap/explainers/_tree.py`; spec:
- * shared/spec/shap-reference.md C): validates and prepares the ensemble once, then explains any number of row
+ * docs/shap-reference.md C): validates and prepares the ensemble once, then explains any number of row
  * sets. `explain` returns an `Explanation` of shape [nRows, nFeatures] (values, base values, data, feature names,
  * and the ensemble's predictions as model outputs) for the bar, beeswarm, waterfall and dependence plots;
  * `shapValues` and `interactionValues` return the raw arrays. The `*Async` variants split rows over `workers`

@@ -21,7 +21,7 @@ export interface TreeInteractionsResult {
 
 /**
  * Path-dependent SHAP interaction values (shap `TreeExplainer.shap_interaction_values`; Lundberg et al. 2020;
- * spec: shared/spec/shap-reference.md C.4), computed as shap does: for each feature j, TreeSHAP is rerun with j
+ * docs/shap-reference.md C.4), computed as shap does: for each feature j, TreeSHAP is rerun with j
  * conditioned "on" and "off" (`PathDependentWalker` conditioning), Φ_jk = (φ_k | j on − φ_k | j off) / 2 for
  * k ≠ j, and Φ_jj = φ_j − Σ_{k≠j} Φ_jk. Only trees that split on j are rerun: in the others "on" and "off"
  * walk identically, so their difference is exactly 0. Cost ≈ (2 · features used per tree + 1) × `treeShap`.

@@ -25,7 +25,7 @@ export interface TreeShapResult {
 
 /**
  * Exact path-dependent TreeSHAP (shap `TreeExplainer(model, feature_perturbation="tree_path_dependent")`;
- * Lundberg et al. 2020, Algorithm 2; spec: shared/spec/shap-reference.md C.1-C.3, C.6). Each value is the
+ * Lundberg et al. 2020, Algorithm 2; docs/shap-reference.md C.1-C.3, C.6). Each value is the
  * Shapley value of the game v(S) = E_tree[f(x) | x_S], where at a split on a feature outside S both branches
  * are averaged by training cover; features off x's decision path can get non-zero credit. Agrees with shap 0.51
  * to ~1e-15 (cost O(rows · leaves · depth²)).

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { InputError } from "../../../lib/core/errors";
-import { repoRoot, sharedDir } from "../../../lib/core/paths";
+import { repoRoot } from "../../../lib/core/paths";
+import { readGoldenJson } from "../../helpers/golden";
 import { Rng } from "../../../lib/core/rng";
 import { inpaintTelea } from "../../../lib/shap/maskers/inpaint-telea";
 import { inpaintTeleaFloat32 } from "./telea-float32-oracle";
@@ -55,15 +55,8 @@ function fnv1a(bytes: Uint8Array): string {
   return h.toString(16).padStart(8, "0");
 }
 
-test("matches OpenCV 4.14 byte for byte on every case of telea_cases.json", (t) => {
-  const shared = sharedDir();
-  if (shared === null) {
-    t.skip("../shared (reference fixtures) not found beside the repository");
-    return;
-  }
-  const fixture = JSON.parse(
-    fs.readFileSync(path.join(shared, "fixtures", "shap", "telea_cases.json"), "utf8"),
-  ) as TeleaFixture;
+test("matches OpenCV 4.14 byte for byte on every case of test/golden/shap/telea_cases.json", () => {
+  const fixture = readGoldenJson<TeleaFixture>("shap/telea_cases.json");
   assert.equal(fixture.flags, "INPAINT_TELEA");
   assert.ok(fixture.cases.length >= 7);
   for (const c of fixture.cases) {
@@ -75,7 +68,7 @@ test("matches OpenCV 4.14 byte for byte on every case of telea_cases.json", (t) 
   }
 });
 
-test("5×5 of 128 with a 3×3 block of 0 repainted: 130 along the block's first row and column (spec B.7)", () => {
+test("5×5 of 128 with a 3×3 block of 0 repainted: 130 along the block's first row and column (docs/shap-reference.md B.7)", () => {
   const img = new Uint8Array(25).fill(128);
   const pixels: Array<[number, number]> = [];
   for (let r = 1; r <= 3; r++) for (let c = 1; c <= 3; c++) pixels.push([r, c]);
@@ -91,7 +84,7 @@ test("5×5 of 128 with a 3×3 block of 0 repainted: 130 along the block's first 
   assert.deepEqual(got, expected);
 });
 
-test("uniform 5×5 of 50 with holes at (2,2) and (4,4) is not refilled with 50: 51 and 52 (spec B.6, B.7)", () => {
+test("uniform 5×5 of 50 with holes at (2,2) and (4,4) is not refilled with 50: 51 and 52 (docs/shap-reference.md B.6, B.7)", () => {
   const img = new Uint8Array(25).fill(50);
   const got = inpaintTelea(img, 5, 5, 1, maskAt(5, 5, [[2, 2], [4, 4]]));
   const expected = new Uint8Array(25).fill(50);
@@ -183,9 +176,9 @@ test("a colour image with equal channels is inpainted as its grey version, chann
 });
 
 test("a spectrogram-sized 33×153×3 case keeps its regression fingerprint", () => {
-  // Fingerprint produced by a plain branch-by-branch transcription of spec part B (which matches every OpenCV
-  // fixture) with none of the fast paths used here: it guards the pixels away from the border, which the small
-  // OpenCV fixtures barely reach.
+  // Fingerprint produced by a plain branch-by-branch transcription of docs/shap-reference.md part B (which
+  // matches every OpenCV fixture) with none of the fast paths used here: it guards the pixels away from the
+  // border, which the small OpenCV fixtures barely reach.
   const rng = new Rng("telea-33x153");
   const height = 33, width = 153;
   const img = new Uint8Array(height * width * 3);

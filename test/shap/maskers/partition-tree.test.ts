@@ -20,7 +20,7 @@ function leafSet(c: Canon): number[] {
 }
 
 /**
- * The split rule of shap-reference.md A.3 written independently, in mask positions: halve the longer spatial
+ * The split rule of docs/shap-reference.md A.3 written independently, in mask positions: halve the longer spatial
  * side (rows on ties), first part ceil, channels only for single pixels.
  */
 function referenceImageTree(h: number, w: number, c: number): Canon {

@@ -7,7 +7,7 @@ import { Rng } from "../../../lib/core/rng";
 const fact = (k: number): number => (k <= 1 ? 1 : k * fact(k - 1));
 
 /**
- * The general Owen formula for a one-level partition into blocks with players inside them (shap-reference.md
+ * The general Owen formula for a one-level partition into blocks with players inside them (docs/shap-reference.md
  * A.4): phi_i = sum over sets R of other blocks and T of i's block-mates of the two Shapley weights times the
  * marginal contribution of i to Q_R u T. Independent of the recursion under test.
  */

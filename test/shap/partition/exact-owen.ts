@@ -1,6 +1,6 @@
 /**
  * Exact Owen values of a game over a binary hierarchy, by full enumeration: the test oracle for the
- * budgeted PartitionExplainer (shap-reference.md A.4).
+ * budgeted PartitionExplainer (docs/shap-reference.md A.4).
  *
  * For a binary tree the Owen value is a recursion of two-player Shapley values: node N = L u R in context C
  * distributes v(C u N) - v(C) as

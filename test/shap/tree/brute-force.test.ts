@@ -6,7 +6,7 @@ import { assertClose, handTree, singleTreeEnsemble } from "./helpers";
 
 const hand: TreeEnsemble = singleTreeEnsemble(handTree());
 
-test("enumeration reproduces the spec's hand computation from v(S) (C.7)", () => {
+test("enumeration reproduces the hand computation from v(S) of docs/shap-reference.md C.7", () => {
   // v(∅)=27, v{0}=45, v{1}=24, v{2}=29, v{0,1}=45, v{0,2}=50, v{1,2}=26, v{all}=50 → φ = (21, −1.5, 3.5).
   assertClose(bruteForceTreeShap(hand, Float64Array.of(1, 0, 1), 1), [21, -1.5, 3.5], 1e-12);
   assertClose(bruteForceTreeShapInteractions(hand, Float64Array.of(1, 0, 1), 1), [18, 1.5, 1.5, 1.5, -3, 0, 1.5, 0, 2], 1e-12);

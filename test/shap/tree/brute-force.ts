@@ -6,7 +6,7 @@ export const BRUTE_FORCE_MAX_FEATURES = 16;
 
 /**
  * Exact Shapley values of path-dependent TreeSHAP's game by enumerating every coalition (spec:
- * shared/spec/shap-reference.md C.2): v(S) = Σ_t scale_t · E_t[f | x_S], where at a split on a feature in S the
+ * docs/shap-reference.md C.2): v(S) = Σ_t scale_t · E_t[f | x_S], where at a split on a feature in S the
  * walk follows x (float32 routing) and otherwise averages both children by cover (cover_child / cover_node,
  * as TreeSHAP does), and φ_i = Σ_{S ⊆ F∖{i}} |S|!(F − |S| − 1)!/F! · (v(S ∪ {i}) − v(S)). This is the oracle
  * shap's own tests use; it shares no code with `treeShap`. Cost O(rows · 2^F · nodes): small F only.
@@ -30,7 +30,7 @@ export function bruteForceTreeShap(ensemble: TreeEnsemble, X: FeatureMatrix, nRo
 }
 
 /**
- * Exact Shapley values of the interventional game by enumerating every coalition (spec C.5):
+ * Exact Shapley values of the interventional game by enumerating every coalition (docs/shap-reference.md C.5):
  * v(S) = mean over the background rows r of f(x_S, r_rest), the model evaluated on the row taking the features
  * in S from x and the others from r (float32 routing). The oracle for `interventionalTreeShap`.
  *
@@ -65,7 +65,7 @@ export function bruteForceInterventionalShap(
 
 /**
  * Exact SHAP interaction values of path-dependent TreeSHAP's game by enumeration (Lundberg et al. 2020, eq.
- * for Φ_ij; spec C.4): for i ≠ j, Φ_ij = Σ_{S ⊆ F∖{i,j}} |S|!(F − |S| − 2)!/(2 (F − 1)!) ·
+ * for Φ_ij; docs/shap-reference.md C.4): for i ≠ j, Φ_ij = Σ_{S ⊆ F∖{i,j}} |S|!(F − |S| − 2)!/(2 (F − 1)!) ·
  * (v(S ∪ {i,j}) − v(S ∪ {i}) − v(S ∪ {j}) + v(S)), and Φ_ii = φ_i − Σ_{j≠i} Φ_ij, with v as in
  * `bruteForceTreeShap`. The oracle for `treeShapInteractions`.
  *

@@ -1,14 +1,12 @@
-// Shared helpers of the TreeSHAP tests (not a test file): the spec's hand-made trees, the shap fixture,
-// closeness checks, seeded random ensembles.
+// Shared helpers of the TreeSHAP tests (not a test file): the hand-made trees of docs/shap-reference.md C.7,
+// the shap fixture, closeness checks, seeded random ensembles.
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
 import { Rng } from "../../../lib/core/rng";
-import { sharedDir } from "../../../lib/core/paths";
+import { readGoldenJson } from "../../helpers/golden";
 import { Tree, TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
 
 /**
- * The three-feature tree of the spec (C.7): n0 x0<=0.5 -> n1 / n2; n1 x1 -> 10 / 20; n2 x2 -> 30 / 50.
+ * The three-feature tree of docs/shap-reference.md C.7: n0 x0<=0.5 -> n1 / n2; n1 x1 -> 10 / 20; n2 x2 -> 30 / 50.
  * Fresh arrays on every call, so a test may edit them; `valueScale` multiplies the node values and
  * `features` renames the three split features.
  */
@@ -23,7 +21,7 @@ export function handTree(valueScale = 1, features = [0, 1, 2]): Tree {
   };
 }
 
-/** The spec's AND tree (C.7) on two features: 80 when both exceed 0.5, else 0. Fresh arrays on every call. */
+/** The AND tree of docs/shap-reference.md C.7 on two features: 80 when both exceed 0.5, else 0. Fresh arrays on every call. */
 export function andTree(): Tree {
   return {
     childrenLeft: Int32Array.of(1, -1, 3, -1, -1),
@@ -40,14 +38,10 @@ export function singleTreeEnsemble(tree: Tree, nFeatures = 3): TreeEnsemble {
   return { trees: [tree], scale: Float64Array.of(1), nFeatures, baseOffset: 0 };
 }
 
-/** shared/fixtures/shap/tree_cases.json (generated with shap 0.51 and scikit-learn), or null without ../shared. */
-export function loadTreeCases(): any | null {
-  const dir = sharedDir();
-  if (dir === null) return null;
-  return JSON.parse(fs.readFileSync(path.join(dir, "fixtures", "shap", "tree_cases.json"), "utf8"));
+/** test/golden/shap/tree_cases.json (generated with shap 0.51 and scikit-learn 1.9); a missing file fails. */
+export function loadTreeCases(): any {
+  return readGoldenJson("shap/tree_cases.json");
 }
-
-export const NO_SHARED = "../shared (reference fixtures) is absent: shap golden values not checked";
 
 /** Asserts |actual[i] − expected[i]| <= tolerance for all i (and equal lengths), naming the first bad index. */
 export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what = "values"): void {

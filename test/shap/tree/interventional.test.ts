@@ -5,29 +5,29 @@ import { bruteForceInterventionalShap } from "./brute-force";
 import { interventionalTreeShap } from "../../../lib/shap/tree/interventional";
 import { fromSklearnTrees } from "../../../lib/shap/tree/sklearn-import";
 import { predictTreeEnsemble, TreeEnsemble } from "../../../lib/shap/tree/tree-ensemble";
-import { assertClose, flat, handTree, loadTreeCases, NO_SHARED, randomEnsemble, randomRows, singleTreeEnsemble } from "./helpers";
+import { assertClose, flat, handTree, loadTreeCases, randomEnsemble, randomRows, singleTreeEnsemble } from "./helpers";
 
 const hand: TreeEnsemble = singleTreeEnsemble(handTree());
 
-test("worked example C.7: reference r = (0,1,0) gives φ(1,0,1) = (25, −5, 10) and E = f(r) = 20", () => {
+test("docs/shap-reference.md C.7: reference r = (0,1,0) gives φ(1,0,1) = (25, −5, 10) and E = f(r) = 20", () => {
   const r = interventionalTreeShap(hand, Float64Array.of(1, 0, 1), 1, Float64Array.of(0, 1, 0), 1);
   assert.equal(r.expectedValue, 20);
   assertClose(r.values, [25, -5, 10], 1e-12);
 });
 
-test("shap fixture: hand tree and the sklearn forest (10 background rows) within 1e-6", (t) => {
+// shap computes the interventional variant in float32: measured worst |difference| 2.9e-8 (values up to 4.6).
+test("shap fixture: hand tree and the sklearn forest (10 background rows) within 1e-7", () => {
   const cases = loadTreeCases();
-  if (!cases) return t.skip(NO_SHARED);
   const h = cases.hand_tree_interventional;
   const rh = interventionalTreeShap(fromSklearnTrees(cases.hand_tree.tree, { nFeatures: 3 }), flat(h.X), h.X.length, flat(h.background), h.background.length);
-  assertClose(rh.values, flat(h.shap), 1e-6, "hand tree");
+  assertClose(rh.values, flat(h.shap), 1e-7, "hand tree");
   assertClose([rh.expectedValue], [h.expected_value], 1e-12, "hand tree expected value");
   const rf = cases.random_forest;
   const iv = rf.interventional;
   const nRows = iv.shap.length;
   const r = interventionalTreeShap(fromSklearnTrees(rf, { nFeatures: 6 }), flat(rf.X.slice(0, nRows)), nRows, flat(rf.X.slice(0, 10)), 10);
-  assertClose(r.values, flat(iv.shap), 1e-6, "random forest");
-  assertClose([r.expectedValue], [iv.expected_value], 1e-6, "random forest expected value");
+  assertClose(r.values, flat(iv.shap), 1e-7, "random forest");
+  assertClose([r.expectedValue], [iv.expected_value], 1e-7, "random forest expected value");
 });
 
 test("equals the brute-force Shapley values of mean_r f(x_S, r_rest) on random trees", () => {

@@ -5,7 +5,7 @@ import { TreeShapOptions, TreeShapResult } from "../../../lib/shap/tree/tree-sha
 
 /**
  * Saabas path attributions (shap `TreeExplainer.shap_values(X, approximate=True)`; Saabas's "treeinterpreter";
- * spec: shared/spec/shap-reference.md C.7): walking x's decision path, each split credits its feature with
+ * docs/shap-reference.md C.7): walking x's decision path, each split credits its feature with
  * value(child taken) − value(node), node values being the cover-weighted means shap uses. Additive
  * (E + Σφ = f(x)) and O(depth) per tree, but not Shapley values: they are inconsistent (the AND tree gives
  * (0, −20) for x = (0, 0), exact TreeSHAP (−10, −10)) and credit only features on the path.

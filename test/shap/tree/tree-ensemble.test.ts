@@ -81,7 +81,7 @@ test("ensemble-level checks: scale length, no trees, feature names, nFeatures", 
   assert.throws(() => validateTreeEnsemble({ ...e, nFeatures: 0 }), /nFeatures must be a positive integer/);
 });
 
-test("predictions follow the spec's tree and scale the trees", () => {
+test("predictions follow the hand tree of docs/shap-reference.md C.7 and scale the trees", () => {
   const e = { ...singleTreeEnsemble(handTree()), scale: Float64Array.of(0.5), baseOffset: 1 };
   const X = Float64Array.of(1, 0, 1, 0, 1, 0, 0, 0, 0);
   assert.deepEqual(Array.from(predictTreeEnsemble(e, X, 3)), [26, 11, 6]);

@@ -9,7 +9,7 @@
  * exactly the arithmetic OpenCV's scalar code performs, so the port is bit for bit without emulation, and the
  * three colour channels share one f32x4 lane-wise computation (each lane is an ordinary f32 operation).
  *
- * The algorithm and its OpenCV quirks are described in ../inpaint-telea.ts and shared/spec/shap-reference.md
+ * The algorithm and its OpenCV quirks are described in ../inpaint-telea.ts and docs/shap-reference.md
  * part B. Where OpenCV computes in double and rounds to float (the eikonal solve, 1/(1+|ΔT|), the final
  * +0.5 and cvRound) this code does the same in f64.
  *
