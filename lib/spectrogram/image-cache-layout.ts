@@ -11,3 +11,9 @@ export function imageCachePath(station: string, traceName: string): string {
 export interface ImageCacheParams {
   readonly cacheDir: string;
 }
+
+/** What a job reports per written PNG: its size and CRC-32, which the manifest records. */
+export interface ImageCacheResult {
+  readonly bytes: number;
+  readonly crc32: number;
+}
