@@ -19,6 +19,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { defaultWorkerCount } from "../core/worker";
 import { InputError } from "../core/errors";
+import { assertWritableDir } from "../core/fs-errors";
 import type { ProgressFn } from "../core/progress";
 import { Rng } from "../core/rng";
 import type { FeatureTable, TableSkip } from "../features/feature-table";
@@ -187,6 +188,7 @@ async function runOneExperiment(options: MagnitudeExperimentOptions, logNoTarget
   }
   if (!Number.isInteger(nExplain) || nExplain < 0) throw new InputError(where, `nExplain must be an integer >= 0, got ${nExplain}`);
   assertTable(table, where);
+  if (options.cacheDir !== undefined) assertWritableDir(options.cacheDir, "the forest cache");
   const nF = table.nFeatures;
 
   const log = options.log === undefined ? (line: string) => console.warn(line) : options.log;
@@ -227,6 +229,7 @@ async function runOneExperiment(options: MagnitudeExperimentOptions, logNoTarget
     y: yTrain,
     cacheDir: options.cacheDir,
     trainOptions: { nWorkers: options.nWorkers, onProgress: options.onProgress },
+    log,
   });
   const forest = trained.forest;
   const yPred = forest.predict(filled.test, testIndex.length);
@@ -367,6 +370,8 @@ export async function runMagnitudeExperiments(options: MagnitudeExperimentsOptio
   const start = Date.now();
   const { table } = options;
   assertTable(table, "runMagnitudeExperiments");
+  // Before the first forest is trained, not after.
+  if (options.cacheDir !== undefined) assertWritableDir(options.cacheDir, "the forest cache");
   const config = {
     testFraction: options.testFraction ?? 0.2,
     seed: options.seed ?? 42,
