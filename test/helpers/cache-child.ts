@@ -4,7 +4,9 @@
 import { buildFeatureTable } from "../../lib/features/feature-table";
 import { buildImageCache } from "../../lib/spectrogram/image-cache";
 import { acquireLock } from "../../lib/core/cache-lock";
-import { loadCnn } from "../../lib/cnn/io";
+// As a notebook does: the public entry point, which registers every tf.js backend.
+import { loadCnn } from "../../lib/index";
+import * as tf from "@tensorflow/tfjs";
 
 interface Job {
   readonly action: "features" | "images" | "hold-lock" | "load-cnn";
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
     setInterval(() => {}, 1000);
   } else if (job.action === "load-cnn") {
     const model = await loadCnn(job.modelDir!);
-    process.stdout.write(JSON.stringify({ nWeights: model.weights.length }) + "\n");
+    process.stdout.write(JSON.stringify({ nWeights: model.weights.length, backend: tf.getBackend() }) + "\n");
   }
 }
 
