@@ -20,17 +20,16 @@
  * Images must be the 8-bit spectrogram images on 0..255 (the masker truncates to uint8, shap-reference.md
  * H.1): images divided by 255 are refused with an explanation rather than explained as garbage.
  */
-import fs from "node:fs";
 import path from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { CNN_CLASSES, CNN_IMAGE_SIZE, CNN_INPUT_CHANNELS, CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH } from "../cnn/architecture";
 import { CNN_CLASS_NAMES, getCnnMetadata } from "../cnn/metadata";
 import type { CnnOutput } from "../cnn/model-fn";
 import type { Standardization } from "../cnn/standardize";
-import { writeJsonAtomic } from "../core/atomic";
+import { cacheKey } from "../core/cache-key";
 import { InputError } from "../core/errors";
 import { silentProgress, type ProgressFn } from "../core/progress";
-import { hashString, Rng } from "../core/rng";
+import { Rng } from "../core/rng";
 import { classAveragedMaps } from "../shap/aggregate";
 import type { Explanation } from "../shap/explanation";
 import type { PartitionExplainOptions } from "../shap/partition/partition-explainer";
@@ -87,7 +86,10 @@ export interface ExplainCnnClassMapsOptions {
   readonly output?: CnnOutput;
   /** Seed of the choice of images and of the explainer's tie-break. @default 42 */
   readonly seed?: number | string;
-  /** Resumable per-image results (explainToFile): parts go to `<outFile>.parts/`, the model fingerprint to `<outFile>.model.json`. */
+  /**
+   * Resumable per-image results (explainToFile): parts go to `<outFile>.parts/`; every file carries a hash of
+   * the model's weights, output and standardisation, so results of another model are recomputed, never mixed in.
+   */
   readonly outFile?: string;
   /** Images per atomic write of a resumable run. @default 16 */
   readonly batchImages?: number;
@@ -201,7 +203,7 @@ const RUN_MODEL_FORMAT = "seismic-xai/cnn-shap-run-model";
  * Image masker, and averages their maps per class as the paper did (see the file comment). Throws an
  * InputError for images that are not n x 33 x 153 x 3 whole numbers in 0..255 (naming what is wrong, e.g.
  * images divided by 255), labels other than 0/1, a wrong number of trace names or stations, nPerClass < 1,
- * no correctly classified image, or an outFile written with another model.
+ * or no correctly classified image.
  */
 export async function explainCnnClassMaps(options: ExplainCnnClassMapsOptions): Promise<CnnClassMapsResult> {
   const where = "explainCnnClassMaps";
@@ -233,7 +235,7 @@ export async function explainCnnClassMaps(options: ExplainCnnClassMapsOptions): 
   if (output !== "logits" && output !== "probabilities") throw new InputError(where, `output must be "logits" or "probabilities", got ${JSON.stringify(output)}`);
   const onProgress = options.onProgress ?? silentProgress;
   const outFile = options.outFile ? path.resolve(options.outFile) : null;
-  if (outFile) assertRunModel(outFile, model, output, options.standardization);
+  const runKey = outFile ? runModelKey(model, output, options.standardization) : undefined;
 
   const shap = await createCnnShapExplainer(model, { output, standardization: options.standardization, workers: options.workers, outputNames: classNames });
   try {
@@ -281,6 +283,7 @@ export async function explainCnnClassMaps(options: ExplainCnnClassMapsOptions): 
     if (outFile) {
       explanation = await explainToFile(shap.explainer, samples, nSel, explainOptions, {
         outFile,
+        key: runKey,
         batchImages: options.batchImages ?? 16,
         onProgress: (done, total, label) => onProgress(done * maxEvals, total * maxEvals, label),
       });
@@ -424,40 +427,12 @@ function assertByteImages(images: unknown, n: number, where: string): void {
 }
 
 /**
- * Guards a resumable run against a model change, which explainToFile cannot see: `<outFile>.model.json` holds
- * a fingerprint of the weights, the output kind and the standardisation; it is written on the first call and
- * must match on every later one.
+ * What a resumable run's values depend on beyond the images and the explain options, which explainToFile
+ * cannot see: the weights (names, shapes, values), the output kind and the standardisation. Enters the run's
+ * fingerprint (explain-run's `key`).
  */
-function assertRunModel(outFile: string, model: tf.LayersModel, output: CnnOutput, standardization: Standardization | undefined): void {
-  const file = `${outFile}.model.json`;
+function runModelKey(model: tf.LayersModel, output: CnnOutput, standardization: Standardization | undefined): string {
   const std = standardization ?? getCnnMetadata(model)?.standardization ?? null;
-  const fingerprint = { format: RUN_MODEL_FORMAT, weights: weightsFingerprint(model), output, standardization: std };
-  if (fs.existsSync(file)) {
-    let previous: unknown;
-    try {
-      previous = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-      throw new InputError(file, `cannot be read (${e instanceof Error ? e.message : String(e)}); delete it together with ${path.basename(outFile)} and its .parts folder`);
-    }
-    if (JSON.stringify(previous) !== JSON.stringify(fingerprint)) {
-      throw new InputError(outFile, `was started with another model, output or standardisation (see ${path.basename(file)}): delete it, its .parts folder and ${path.basename(file)}, or choose another outFile`);
-    }
-    return;
-  }
-  if (fs.existsSync(outFile) || fs.existsSync(`${outFile}.parts`)) {
-    throw new InputError(outFile, `holds results of unknown provenance (no ${path.basename(file)} beside it): delete it and its .parts folder, or choose another outFile`);
-  }
-  writeJsonAtomic(file, fingerprint);
-}
-
-/** FNV-1a over the weights' float32 values (names and shapes included), as hex. */
-function weightsFingerprint(model: tf.LayersModel): string {
-  let h = 0x811c9dc5;
-  for (const w of model.weights) {
-    h = Math.imul(h ^ hashString(`${w.originalName}:${w.shape.join("x")}`), 0x01000193);
-    const values = w.read().dataSync() as Float32Array;
-    const words = new Uint32Array(values.buffer, values.byteOffset, values.length);
-    for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
-  }
-  return (h >>> 0).toString(16);
+  const weights = model.weights.map((w) => ({ name: w.originalName, shape: w.shape, values: w.read().dataSync() as Float32Array }));
+  return cacheKey(RUN_MODEL_FORMAT, weights, output, std);
 }
