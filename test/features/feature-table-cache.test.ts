@@ -71,6 +71,8 @@ test("kill -9 in the middle of the computation: the next call resumes from the s
   assert.equal(t.fromCache, false);
   assert.equal(computed, 0);
   assert.match(lines.join("\n"), /resuming an interrupted run, 64 of 80 traces read back, 16 to compute/);
+  // The killed run's lock is broken, and the log says whose it was.
+  assert.match(lines.join("\n"), new RegExp(`removed the stale lock of process ${killed.pid} `));
   sameTable(t, refA);
   assert.ok(!fs.existsSync(path.join(cacheDir, "features.parts")), "parts are removed once the table is made");
   const again = await buildFeatureTable(dsetA, { cacheDir, workers: 0, log: false });
@@ -166,4 +168,28 @@ test("an unwritable cache folder or a missing D-set folder: our error naming the
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, new RegExp(`error: InputError: ${path.join(readOnly, "features")}: creating the folder for the feature table failed: permission denied \\(EACCES\\): make the folder writable`));
   assert.ok(!/\.tmp/.test(r.stderr));
+});
+
+test("beyond the issue: a filter's order does not matter; two processes with different filters on one folder both get their own rows", async () => {
+  const cacheDir = path.join(root, "filters");
+  const a = await buildFeatureTable(dsetA, { cacheDir, filter: { stations: ["MC2", "NRCA"] }, workers: 0, log: false });
+  const b = await buildFeatureTable(dsetA, { cacheDir, filter: { stations: ["NRCA", "MC2", "NRCA"] }, workers: 0, log: false });
+  assert.equal(b.fromCache, true);
+  sameTable(b, a);
+  const nrca = startChild({ action: "features", dsetDir: dsetA, cacheDir, stations: ["NRCA"] });
+  const mc2 = startChild({ action: "features", dsetDir: dsetA, cacheDir, stations: ["MC2"] });
+  const [rn, rm] = await Promise.all([nrca.result, mc2.result]);
+  assert.equal(rn.status, 0, rn.stderr);
+  assert.equal(rm.status, 0, rm.stderr);
+  assert.equal(JSON.parse(rn.stdout).nRows, rowsOf(refA, "NRCA").nRows);
+  assert.equal(JSON.parse(rm.stdout).nRows, rowsOf(refA, "MC2").nRows);
+  sameTable(await buildFeatureTable(dsetA, { cacheDir, filter: { stations: ["MC2"] }, workers: 0, log: false }), rowsOf(refA, "MC2"));
+});
+
+test("beyond the issue: kill -9 after the commit, before the parts are removed: the next call reads the whole table", async () => {
+  const cacheDir = path.join(root, "after-commit");
+  assert.equal(runChild({ action: "features", dsetDir: dsetA, cacheDir }, { killAt: "cache-entry:feature-table:committed" }).signal, "SIGKILL");
+  const t = await buildFeatureTable(dsetA, { cacheDir, workers: 0, log: false });
+  assert.equal(t.fromCache, true);
+  sameTable(t, refA);
 });

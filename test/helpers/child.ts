@@ -7,6 +7,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 
 /** The outcome of a child run. */
 export interface ChildResult {
+  readonly pid: number;
   readonly status: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
@@ -36,7 +37,7 @@ function spawnOptions(options: ChildOptions): SpawnOptions {
 /** Runs one job to its end (or its kill). */
 export function runChild(job: object, options: ChildOptions = {}): ChildResult {
   const r = spawnSync(process.execPath, ["--import", "tsx", SCRIPT, JSON.stringify(job)], { ...spawnOptions(options), encoding: "utf8" });
-  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+  return { pid: r.pid, status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Starts one job; `result` settles when it ends; `waitFor` resolves once its stdout or stderr matches. */
@@ -58,7 +59,7 @@ export function startChild(job: object, options: ChildOptions = {}): { child: Ch
     stderr += d;
     check();
   });
-  const result = new Promise<ChildResult>((resolve) => child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr })));
+  const result = new Promise<ChildResult>((resolve) => child.on("close", (status, signal) => resolve({ pid: child.pid!, status, signal, stdout, stderr })));
   return {
     child,
     result,

@@ -15,6 +15,7 @@ import { setCsvField, tinyDSet } from "../helpers/dset-copies";
 let root = "";
 let dsetDir = "";
 const BAD: Record<string, string> = {};
+let NO_PICK = "";
 
 before(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), "magnitude-missing-"));
@@ -26,6 +27,9 @@ before(async () => {
     BAD[name] = text;
     setCsvField(dsetDir, name, "source_magnitude", text);
   });
+  // A missing feature value (not a target) too: it must stay NaN through the cache as well.
+  NO_PICK = names[60];
+  setCsvField(dsetDir, NO_PICK, "p_travel_sec", "");
 });
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -49,6 +53,8 @@ test("a missing magnitude survives the cache as NaN (never 0) and is left out, l
     assert.equal(t.y.filter((v) => v === 0).length, 0);
   }
   assert.deepEqual(cached.X, fresh.X);
+  const row = cached.rows.findIndex((r) => r.trace_name === NO_PICK);
+  assert.ok(Number.isNaN(cached.X[row * cached.nFeatures + cached.featureNames.indexOf("p_travel_sec")]));
 
   // The experiments on the fresh and on the cached table are the same, and leave the three rows out.
   const runs = [];

@@ -148,3 +148,32 @@ test("an unwritable cache folder: our error naming it, before any image is compu
   );
   assert.equal(progress, 0);
 });
+
+test("beyond the issue: kill -9 just before the manifest, or a truncated manifest: the next build writes it without recomputing an image", async () => {
+  const cacheDir = path.join(root, "before-manifest");
+  assert.equal(runChild({ action: "images", dsetDir: dsetB, cacheDir }, { killAt: "image-cache:before-manifest" }).signal, "SIGKILL");
+  let firstDone = -1;
+  await buildImageCache(dsetB, { cacheDir, workers: 0, log: false, onProgress: (d) => (firstDone < 0 ? (firstDone = d) : 0) });
+  assert.equal(firstDone, refB.n);
+  sameImages(loadImageSet(cacheDir), refB);
+  fs.writeFileSync(path.join(cacheDir, "manifest.json"), '{"format": "seismic-xai-image-cache", "entr');
+  assert.throws(() => loadImageSet(cacheDir), /manifest\.json: cannot be read/);
+  firstDone = -1;
+  await buildImageCache(dsetB, { cacheDir, workers: 0, log: false, onProgress: (d) => (firstDone < 0 ? (firstDone = d) : 0) });
+  assert.equal(firstDone, refB.n);
+  sameImages(loadImageSet(cacheDir), refB);
+});
+
+test("beyond the issue: another filter on the same data reuses the PNGs; a second identical call computes nothing", async () => {
+  const cacheDir = path.join(root, "filters");
+  await buildImageCache(dsetB, { cacheDir, workers: 0, log: false, filter: { periods: ["pre"] } });
+  const before = fs.statSync(path.join(cacheDir, "manifest.json")).mtimeMs;
+  let firstDone = -1;
+  const all = await buildImageCache(dsetB, { cacheDir, workers: 0, log: false, onProgress: (d) => (firstDone < 0 ? (firstDone = d) : 0) });
+  const nPre = all.entries.filter((e) => e.period === "pre").length;
+  assert.ok(nPre > 0 && firstDone === nPre, `${firstDone} of ${nPre}`);
+  sameImages(loadImageSet(cacheDir), refB);
+  const again = await buildImageCache(dsetB, { cacheDir, workers: 0, log: false });
+  assert.deepEqual(again, all);
+  assert.ok(fs.statSync(path.join(cacheDir, "manifest.json")).mtimeMs >= before);
+});
