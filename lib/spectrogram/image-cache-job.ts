@@ -1,16 +1,15 @@
 import path from "node:path";
 import { writeFileAtomic } from "../core/atomic";
-import { crc32 } from "../core/crc32";
 import { InputError } from "../core/errors";
 import { openDSet } from "../data/index";
 import type { TraceJob, TraceJobMessage } from "../data/trace-jobs";
-import { imageCachePath, ImageCacheParams, ImageCacheResult } from "./image-cache-layout";
+import { imageCachePath, ImageCacheParams, ImageCacheResult, pngChunkCrc32 } from "./image-cache-layout";
 import { encodePng } from "./png";
 import { spectrogramImage } from "./spectrogram-image";
 
 /**
  * One worker's share of the image cache: opens the D-set (only the job's stations) and, per trace, computes
- * the spectrogram image and writes its PNG atomically, reporting its size and CRC-32. A trace that cannot be read or imaged (NaN samples,
+ * the spectrogram image and writes its PNG atomically, reporting its size and chunk checksum. A trace that cannot be read or imaged (NaN samples,
  * a bad shape) is reported as a skip naming the file and trace; any other error aborts the job.
  */
 export async function runImageCacheJob(job: TraceJob<ImageCacheParams>, post: (m: TraceJobMessage<ImageCacheResult>) => void): Promise<void> {
@@ -32,7 +31,7 @@ export async function runImageCacheJob(job: TraceJob<ImageCacheParams>, post: (m
       }
       const png = encodePng(out, 153, 33, 3);
       writeFileAtomic(path.join(job.params.cacheDir, imageCachePath(station, name)), png);
-      post({ kind: "result", name, result: { bytes: png.length, crc32: crc32(png) } });
+      post({ kind: "result", name, result: { bytes: png.length, chunkCrc32: pngChunkCrc32(png) } });
     }
   } finally {
     dset.close();

@@ -3,7 +3,6 @@ import path from "node:path";
 import { isTempFileName, writeJsonAtomic } from "../core/atomic";
 import { cacheKey } from "../core/cache-key";
 import { describeOwner, lockFileOf, lockHolder, withLock } from "../core/cache-lock";
-import { crc32 } from "../core/crc32";
 import { InputError } from "../core/errors";
 import { assertWritableDir, withFileSystemErrors } from "../core/fs-errors";
 import { killPoint } from "../core/kill-point";
@@ -14,14 +13,14 @@ import { runTraceJobs } from "../data/trace-jobs";
 import { decodePng } from "./png";
 import { SPECTROGRAM_IMAGE_SHAPE } from "./spectrogram-image";
 import { runImageCacheJob } from "./image-cache-job";
-import { imageCachePath, ImageCacheParams, ImageCacheResult } from "./image-cache-layout";
+import { imageCachePath, ImageCacheParams, ImageCacheResult, pngChunkCrc32 } from "./image-cache-layout";
 
 export { imageCachePath } from "./image-cache-layout";
 
 /**
  * The spectrogram-image cache of a whole data set: one 33 x 153 x 3 PNG per trace (the paper saved PNGs
  * too), at `<cacheDir>/images/<station>/<trace_name>.png`, plus `manifest.json` listing every cached trace
- * with its station, period, label, the metadata the experiments need, and its PNG's size and CRC-32. The
+ * with its station, period, label, the metadata the experiments need, and its PNG's size and checksum. The
  * manifest is split-independent: splits are made later from its rows, so one cache serves every experiment.
  *
  * What the images were made from is recorded before the first PNG is written (`images/provenance.json`:
@@ -30,7 +29,7 @@ export { imageCachePath } from "./image-cache-layout";
  * not, by that key, removes them and says so; a build interrupted on the same data resumes by keeping the
  * PNGs that exist (each was written atomically). One run at a time writes a cache folder (`.lock`,
  * lib/core/cache-lock); a second one waits, with a message. Readers check the manifest's key against the
- * D-set and every PNG against its size and CRC-32, so they never use images of other data.
+ * D-set and every PNG against its size and checksum, so they never use images of other data.
  *
  * Built with one worker thread per core, each opening the D-set itself and handling whole stations' traces.
  */
@@ -46,9 +45,9 @@ export interface ImageCacheEntry {
   readonly distance_km: number;
   /** PNG path relative to the cache folder. */
   readonly file: string;
-  /** Size of the PNG in bytes, and its CRC-32: what a reader checks. */
+  /** Size of the PNG in bytes, and the CRC-32 of its chunk CRCs (`pngChunkCrc32`): what a reader checks. */
   readonly bytes: number;
-  readonly crc32: number;
+  readonly chunkCrc32: number;
 }
 
 export interface ImageCacheManifest {
@@ -143,7 +142,7 @@ async function buildLocked(
       return restoreNumbers(previous);
     }
     const alteredNames = new Set(altered.map((e) => e.trace_name));
-    for (const e of previous.entries) if (!alteredNames.has(e.trace_name)) known.set(e.trace_name, { bytes: e.bytes, crc32: e.crc32 });
+    for (const e of previous.entries) if (!alteredNames.has(e.trace_name)) known.set(e.trace_name, { bytes: e.bytes, chunkCrc32: e.chunkCrc32 });
     if (altered.length > 0 && log) log(`image cache in ${cacheDir}: ${altered.length} cached images are missing or altered; building them again`);
   }
   const imagesExist = fs.existsSync(imagesDir) && fs.readdirSync(imagesDir).length > 0;
@@ -179,7 +178,7 @@ async function buildLocked(
     else {
       // A PNG of a resumed build (same provenance), written atomically: record what it holds.
       const bytes = withFileSystemErrors(file, "reading a cached image", () => fs.readFileSync(file));
-      results.set(r.trace_name, { bytes: bytes.length, crc32: crc32(bytes) });
+      results.set(r.trace_name, { bytes: bytes.length, chunkCrc32: pngChunkCrc32(bytes) });
     }
     return false;
   });
@@ -216,7 +215,7 @@ async function buildLocked(
       distance_km: r.distance_km,
       file: imageCachePath(r.station, r.trace_name),
       bytes: results.get(r.trace_name)!.bytes,
-      crc32: results.get(r.trace_name)!.crc32,
+      chunkCrc32: results.get(r.trace_name)!.chunkCrc32,
     }));
   const manifest: ImageCacheManifest = {
     format: "seismic-xai-image-cache",
@@ -322,7 +321,7 @@ export interface ImageSet {
 
 /**
  * Loads the cached images of the entries that pass `keep` (all by default), in manifest order, checking the
- * manifest (`readImageCacheManifest`) and each PNG's size and CRC-32 against it.
+ * manifest (`readImageCacheManifest`) and each PNG's size and chunk checksum against it (the decoder checks each chunk's CRC).
  */
 export function loadImageSet(cacheDir: string, keep: (e: ImageCacheEntry) => boolean = () => true): ImageSet {
   const manifest = readImageCacheManifest(cacheDir);
@@ -334,7 +333,7 @@ export function loadImageSet(cacheDir: string, keep: (e: ImageCacheEntry) => boo
     const file = path.join(cacheDir, e.file);
     if (!fs.existsSync(file)) throw new InputError(file, `cached image of ${e.trace_name} is missing: rebuild the cache with buildImageCache`);
     const bytes = withFileSystemErrors(file, "reading a cached image", () => fs.readFileSync(file));
-    if (bytes.length !== e.bytes || crc32(bytes) !== e.crc32) {
+    if (bytes.length !== e.bytes || pngChunkCrc32(bytes) !== e.chunkCrc32) {
       throw new InputError(file, `cached image of ${e.trace_name} is not the one the manifest names (changed since it was written, by another build?): rebuild the cache with buildImageCache`);
     }
     const png = decodePng(bytes, file);
