@@ -5,15 +5,20 @@
  *
  * Saving is atomic as a whole: the weights go to a file named after a hash of their bytes, then model.json,
  * which names that file, replaces the old one in a single rename; stale weight files are removed last. A
- * reader therefore always sees a model.json with complete weights.
+ * reader therefore always sees a model.json with complete weights, and `loadCnn` checks the weights' bytes
+ * against the hash in their name. One save at a time writes a folder (its `.lock`, lib/core/cache-lock), so
+ * two runs saving into one folder never remove each other's weights.
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { writeFileAtomic, writeJsonAtomic } from "../core/atomic";
+import { lockFileOf, withLock } from "../core/cache-lock";
 import { InputError } from "../core/errors";
+import { assertWritableDir, withFileSystemErrors } from "../core/fs-errors";
 import { buildCnn2d } from "./architecture";
+import { ensureBackend } from "./backend";
 
 /** Where `saveCnn` wrote. */
 export interface SavedCnn {
@@ -53,11 +58,11 @@ export async function captureModelArtifacts(model: tf.LayersModel, where: string
  * folder `dir` as model.json + weights.<hash>.bin (see the file comment).
  */
 export async function saveCnn(model: tf.LayersModel, dir: string): Promise<SavedCnn> {
+  assertWritableDir(dir, "the model");
   const { artifacts: a, weightSpecs, weightData } = await captureModelArtifacts(model, "saveCnn");
   const bytes = new Uint8Array(weightData);
   const weightsName = `weights.${createHash("sha256").update(bytes).digest("hex").slice(0, 16)}.bin`;
   const weightsPath = path.join(dir, weightsName);
-  writeFileAtomic(weightsPath, bytes);
   // The fields of tf.js' own model.json writer (io_utils getModelJSONForModelArtifacts, not exported).
   const modelJson: tf.io.ModelJSON = {
     modelTopology: a.modelTopology as {},
@@ -69,20 +74,28 @@ export async function saveCnn(model: tf.LayersModel, dir: string): Promise<Saved
   if (a.trainingConfig != null) modelJson.trainingConfig = a.trainingConfig;
   if (a.userDefinedMetadata != null) modelJson.userDefinedMetadata = a.userDefinedMetadata;
   const modelJsonPath = path.join(dir, "model.json");
-  writeJsonAtomic(modelJsonPath, modelJson);
-  for (const f of fs.readdirSync(dir)) {
-    if (/^weights\.[0-9a-f]+\.bin$/.test(f) && f !== weightsName) fs.rmSync(path.join(dir, f), { force: true });
-  }
+  await withLock(lockFileOf(dir), { purpose: "the model" }, async () => {
+    writeFileAtomic(weightsPath, bytes);
+    writeJsonAtomic(modelJsonPath, modelJson);
+    withFileSystemErrors(dir, "removing the previous weights", () => {
+      for (const f of fs.readdirSync(dir)) {
+        if (/^weights\.[0-9a-f]+\.bin$/.test(f) && f !== weightsName) fs.rmSync(path.join(dir, f), { force: true });
+      }
+    });
+  });
   return { modelJsonPath, weightsPath, weightBytes: bytes.length };
 }
 
 /**
- * Loads a CNN2D saved by `saveCnn` (or any tf.js layers model.json with the same architecture).
+ * Loads a CNN2D saved by `saveCnn` (or any tf.js layers model.json with the same architecture), initialising
+ * the tf.js backend first when none is ready (`ensureBackend`), so it can be the first call of a process. A
+ * weights file named `weights.<hash>.bin` must hold the bytes of that hash.
  *
  * @param location the folder holding model.json, or the model.json path
  * @throws InputError naming the file when it is missing, unreadable, or another architecture
  */
 export async function loadCnn(location: string): Promise<tf.LayersModel> {
+  await ensureBackend();
   const file = fs.existsSync(location) && fs.statSync(location).isDirectory() ? path.join(location, "model.json") : location;
   if (!fs.existsSync(file)) throw new InputError(file, "no such file (expected a model.json written by saveCnn)");
   let modelJson: tf.io.ModelJSON;
@@ -104,6 +117,10 @@ export async function loadCnn(location: string): Promise<tf.LayersModel> {
         const weightsFile = path.join(dir, p);
         if (!fs.existsSync(weightsFile)) throw new InputError(file, `weights file ${p} listed in the manifest is missing`);
         const b = fs.readFileSync(weightsFile);
+        const named = /^weights\.([0-9a-f]{16})\.bin$/.exec(path.basename(p));
+        if (named && createHash("sha256").update(b).digest("hex").slice(0, 16) !== named[1]) {
+          throw new InputError(weightsFile, "damaged: its bytes do not match the hash in its name (a partial copy?); save or train the model again");
+        }
         buffers.push(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
       }
       specs.push(...group.weights);

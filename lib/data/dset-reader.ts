@@ -373,6 +373,11 @@ export class DSet {
       if (this.skippedList.length > 20) lines.push(`    ... and ${this.skippedList.length - 20} more`);
     }
     for (const i of this.ignoredFiles) lines.push(`  ignored ${path.basename(i.file)}: ${i.reason}`);
+    const noMagnitude = this.metadata().filter((m) => !Number.isFinite(m.source_magnitude));
+    if (noMagnitude.length > 0) {
+      const first = noMagnitude.slice(0, 3).map((m) => `${m.trace_name} (${JSON.stringify(this.byName.get(m.trace_name)?.row.source_magnitude ?? "")})`);
+      lines.push(`  ${noMagnitude.length} usable traces without a readable source_magnitude (used by the CNN, left out of the magnitude experiments): ${first.join(", ")}${noMagnitude.length > 3 ? ", ..." : ""}`);
+    }
     return lines.join("\n");
   }
 

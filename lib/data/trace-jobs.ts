@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import path from "node:path";
 import { ProgressFn, silentProgress } from "../core/progress";
 import { defaultWorkerCount, startModuleWorker } from "../core/worker";
 import type { DSetMetadataRow } from "./dset-reader";
@@ -122,13 +120,4 @@ function runInWorker<R>(module: string, job: TraceJob<unknown>, handle: (m: Trac
       if (!settled) reject(new Error(`worker (${job.stations.join(", ")}) exited with code ${code} before finishing`));
     });
   });
-}
-
-/** Fingerprint of the D-set files in `dir`: names, sizes and modification times. */
-export function dsetFingerprint(dir: string): string {
-  const files = fs.readdirSync(dir).filter((f) => /\.(hdf5|h5|csv)$/.test(f)).sort();
-  return files.map((f) => {
-    const st = fs.statSync(path.join(dir, f));
-    return `${f}:${st.size}:${Math.floor(st.mtimeMs)}`;
-  }).join("|");
 }

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { assertWritableDir } from "../core/fs-errors";
 import { ProgressFn } from "../core/progress";
 import { cacheDir, dataDir, defaultDSetDir, resultsDir } from "../core/paths";
 import { Rng } from "../core/rng";
@@ -49,6 +50,11 @@ export async function setupNotebook(options: { seed?: number; backend?: BackendN
   const quick = isQuick();
   const own = !!process.env.SEISMIC_XAI_DSET;
   const dsetDir = own || !quick ? defaultDSetDir() : path.join(dataDir(), "dset-tiny");
+  // The folders every notebook writes, checked before any work (an error naming the folder, not a late EACCES).
+  const results = quick ? path.join(resultsDir(), "quick") : resultsDir();
+  const caches = cacheDir(quick ? "quick" : "full");
+  const figures = quick ? path.join(figuresDir(), "quick") : figuresDir();
+  for (const [dir, what] of [[results, "the results"], [caches, "the caches"], [figures, "the figures"]]) assertWritableDir(dir, what);
   console.log(`seismic-xai: seed ${seed}, ${quick ? "QUICK mode (CI)" : "full run"}, Node ${process.version}`);
   console.log(`data: ${dsetDir}${process.env.SEISMIC_XAI_DSET ? " (SEISMIC_XAI_DSET)" : " (generated default)"}`);
   return {
@@ -58,7 +64,7 @@ export async function setupNotebook(options: { seed?: number; backend?: BackendN
     backend,
     dsetDir,
     generatedScale: own ? null : quick ? "tiny" : "default",
-    resultsDir: quick ? path.join(resultsDir(), "quick") : resultsDir(),
+    resultsDir: results,
     cacheDir: (name) => cacheDir(path.join(quick ? "quick" : "full", name)),
     config: (full, o) => notebookConfig(full, o),
     // quick (CI) runs save their figures apart, so they never overwrite those of a full run

@@ -11,6 +11,7 @@
  *   checkpoint/       trainCnn's checkpoint after each epoch (an interrupted run resumes from it)
  *   model/            the final model, standard tf.js layers format (model.json + weights.<hash>.bin)
  *   experiment.json   written last: the model is complete; holds the config and the training history
+ *   .lock             held by the run training or reading this configuration (lib/core/cache-lock)
  * The checkpoint is removed once the model is saved.
  */
 import { createHash } from "node:crypto";
@@ -26,6 +27,8 @@ import type { CnnPredictions } from "../cnn/predict";
 import type { Standardization } from "../cnn/standardize";
 import { trainCnn } from "../cnn/train";
 import { writeJsonAtomic } from "../core/atomic";
+import { acquireLock, lockFileOf } from "../core/cache-lock";
+import { assertWritableDir } from "../core/fs-errors";
 import { InputError } from "../core/errors";
 import { cacheDir as defaultCacheRoot } from "../core/paths";
 import type { ProgressFn } from "../core/progress";
@@ -173,6 +176,10 @@ export async function trainCnnExperiment(options: CnnExperimentOptions): Promise
   const { name, where, config, images, nEvents, nTrainAvailable, trainIndex, valIndex, testIndex, train, val, test, key, experimentDir, modelDir } = prepareExperiment(options);
   const { stations, seed, epochs, batchSize } = config;
   const backend = await ensureBackend();
+  // Before the first epoch: an unwritable cache folder fails now, not after the training; one run at a time
+  // trains a configuration (a second waits, then reuses the model).
+  assertWritableDir(experimentDir, `the model of ${name}`);
+  const lock = await acquireLock(lockFileOf(experimentDir), { purpose: `the model of ${name}`, log });
   let model: tf.LayersModel | null = null;
   try {
     let marker = readMarker(experimentDir, key);
@@ -258,6 +265,8 @@ export async function trainCnnExperiment(options: CnnExperimentOptions): Promise
   } catch (e) {
     model?.dispose();
     throw e;
+  } finally {
+    lock.release();
   }
 }
 

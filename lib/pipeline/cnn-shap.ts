@@ -20,14 +20,13 @@
  * Images must be the 8-bit spectrogram images on 0..255 (the masker truncates to uint8, docs/shap-reference.md
  * H.1): images divided by 255 are refused with an explanation rather than explained as garbage.
  */
-import fs from "node:fs";
 import path from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { CNN_CLASSES, CNN_IMAGE_SIZE, CNN_INPUT_CHANNELS, CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH } from "../cnn/architecture";
 import { CNN_CLASS_NAMES, getCnnMetadata } from "../cnn/metadata";
 import type { CnnOutput } from "../cnn/model-fn";
 import type { Standardization } from "../cnn/standardize";
-import { writeJsonAtomic } from "../core/atomic";
+import { cacheKey } from "../core/cache-key";
 import { InputError } from "../core/errors";
 import { silentProgress, type ProgressFn } from "../core/progress";
 import { hashString, Rng } from "../core/rng";
@@ -98,7 +97,10 @@ export interface ExplainCnnClassMapsOptions {
    * set starts its own file. Ignored when `outFile` is given.
    */
   readonly outDir?: string;
-  /** Resumable per-image results (explainToFile): parts go to `<outFile>.parts/`, the model fingerprint to `<outFile>.model.json`. */
+  /**
+   * Resumable per-image results (explainToFile): parts go to `<outFile>.parts/`; every file carries a hash of
+   * the model's weights, output and standardisation, so results of another model are recomputed, never mixed in.
+   */
   readonly outFile?: string;
   /** Images per atomic write of a resumable run. @default 16 */
   readonly batchImages?: number;
@@ -222,7 +224,7 @@ const RUN_MODEL_FORMAT = "seismic-xai/cnn-shap-run-model";
  *
  * Throws an InputError for images that are not n x 33 x 153 x 3 whole numbers in 0..255 (naming what is wrong,
  * e.g. images divided by 255), labels other than 0/1, a wrong number of trace names or stations,
- * nPerClass < 1, no correctly classified image, or an outFile written with another model.
+ * nPerClass < 1, or no correctly classified image.
  */
 export async function explainCnnClassMaps(model: tf.LayersModel, images: ClassMapImages, options: ExplainCnnClassMapsOptions): Promise<CnnClassMapsResult> {
   const t0 = performance.now();
@@ -247,11 +249,13 @@ interface ClassMapSettings extends Omit<CnnClassMapsResult["config"], "workers">
   readonly where: string;
   readonly n: number;
   readonly outFile: string | null;
+  /** What the run's values depend on beyond images and options (runModelKey), for explainToFile. */
+  readonly runKey: string | undefined;
   readonly batchImages: number;
   readonly onProgress: ProgressFn;
 }
 
-/** Step 0: checks images, labels and settings; guards a resumable run against another model. */
+/** Step 0: checks images, labels and settings; keys a resumable run on the model (runModelKey). */
 function classMapSettings(model: tf.LayersModel, images: ClassMapImages, options: ExplainCnnClassMapsOptions): ClassMapSettings {
   const where = "explainCnnClassMaps";
   const trueLabels = images?.labels;
@@ -276,13 +280,13 @@ function classMapSettings(model: tf.LayersModel, images: ClassMapImages, options
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(where, `concurrency must be a positive integer, got ${concurrency}`);
   const output = options.output ?? "logits";
   if (output !== "logits" && output !== "probabilities") throw new InputError(where, `output must be "logits" or "probabilities", got ${JSON.stringify(output)}`);
+  const runKey = options.outFile || options.outDir ? runModelKey(model, output, options.standardization) : undefined;
   let outFile: string | null = null;
   if (options.outFile) outFile = path.resolve(options.outFile);
-  else if (options.outDir) {
+  else if (options.outDir && runKey) {
     const names = hashString(JSON.stringify(traceNames)).toString(16);
-    outFile = path.resolve(options.outDir, `class-maps-${weightsFingerprint(model)}-${names}-n${nPerClass}-e${maxEvals}.json`);
+    outFile = path.resolve(options.outDir, `class-maps-${runKey.slice(0, 12)}-${names}-n${nPerClass}-e${maxEvals}.json`);
   }
-  if (outFile) assertRunModel(outFile, model, output, options.standardization);
   return {
     where,
     n,
@@ -297,6 +301,7 @@ function classMapSettings(model: tf.LayersModel, images: ClassMapImages, options
     classNames: [...classNames],
     concurrency,
     outFile,
+    runKey,
     batchImages: options.batchImages ?? 16,
     onProgress: options.onProgress ?? silentProgress,
   };
@@ -380,7 +385,7 @@ async function runClassMaps(shap: CnnShapExplainer, images: ClassMapImages, plan
     checkAdditivity: true,
   };
   const explanation = s.outFile
-    ? await explainToFile(shap.explainer, samples, nSel, explainOptions, { outFile: s.outFile, batchImages: s.batchImages, onProgress })
+    ? await explainToFile(shap.explainer, samples, nSel, explainOptions, { outFile: s.outFile, key: s.runKey, batchImages: s.batchImages, onProgress })
     : await shap.explainer.explain(samples, nSel, { ...explainOptions, onProgress });
   const explainSeconds = (performance.now() - tExplain) / 1000;
   const explained = new Uint8Array(nSel);
@@ -526,40 +531,12 @@ function assertByteImages(images: unknown, n: number, where: string): void {
 }
 
 /**
- * Guards a resumable run against a model change, which explainToFile cannot see: `<outFile>.model.json` holds
- * a fingerprint of the weights, the output kind and the standardisation; it is written on the first call and
- * must match on every later one.
+ * What a resumable run's values depend on beyond the images and the explain options, which explainToFile
+ * cannot see: the weights (names, shapes, values), the output kind and the standardisation. Enters the run's
+ * fingerprint (explain-run's `key`) and names the run file of `outDir`.
  */
-function assertRunModel(outFile: string, model: tf.LayersModel, output: CnnOutput, standardization: Standardization | undefined): void {
-  const file = `${outFile}.model.json`;
+function runModelKey(model: tf.LayersModel, output: CnnOutput, standardization: Standardization | undefined): string {
   const std = standardization ?? getCnnMetadata(model)?.standardization ?? null;
-  const fingerprint = { format: RUN_MODEL_FORMAT, weights: weightsFingerprint(model), output, standardization: std };
-  if (fs.existsSync(file)) {
-    let previous: unknown;
-    try {
-      previous = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-      throw new InputError(file, `cannot be read (${e instanceof Error ? e.message : String(e)}); delete it together with ${path.basename(outFile)} and its .parts folder`);
-    }
-    if (JSON.stringify(previous) !== JSON.stringify(fingerprint)) {
-      throw new InputError(outFile, `was started with another model, output or standardisation (see ${path.basename(file)}): delete it, its .parts folder and ${path.basename(file)}, or choose another outFile`);
-    }
-    return;
-  }
-  if (fs.existsSync(outFile) || fs.existsSync(`${outFile}.parts`)) {
-    throw new InputError(outFile, `holds results of unknown provenance (no ${path.basename(file)} beside it): delete it and its .parts folder, or choose another outFile`);
-  }
-  writeJsonAtomic(file, fingerprint);
-}
-
-/** FNV-1a over the weights' float32 values (names and shapes included), as hex. */
-function weightsFingerprint(model: tf.LayersModel): string {
-  let h = 0x811c9dc5;
-  for (const w of model.weights) {
-    h = Math.imul(h ^ hashString(`${w.originalName}:${w.shape.join("x")}`), 0x01000193);
-    const values = w.read().dataSync() as Float32Array;
-    const words = new Uint32Array(values.buffer, values.byteOffset, values.length);
-    for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
-  }
-  return (h >>> 0).toString(16);
+  const weights = model.weights.map((w) => ({ name: w.originalName, shape: w.shape, values: w.read().dataSync() as Float32Array }));
+  return cacheKey(RUN_MODEL_FORMAT, weights, output, std);
 }

@@ -10,6 +10,9 @@ export interface MagnitudeExperimentSummary {
   readonly split: MagnitudeExperiment["split"];
   readonly nTrain: number;
   readonly nTest: number;
+  /** Rows left out because their source_magnitude is missing or not a number, with the reason. */
+  readonly nDroppedNoTarget: number;
+  readonly skipped: MagnitudeExperiment["skipped"];
   readonly nFilled: number;
   /** Features with no training value, filled with 0. */
   readonly emptyFeatures: readonly string[];
@@ -89,6 +92,8 @@ export function writeMagnitudeResults(resultsDir: string, result: MagnitudeExper
     split: e.split,
     nTrain: e.nTrain,
     nTest: e.nTest,
+    nDroppedNoTarget: e.nDroppedNoTarget,
+    skipped: e.skipped,
     nFilled: e.nFilled,
     emptyFeatures: e.emptyFeatures,
     metrics: e.metrics,

@@ -19,9 +19,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { defaultWorkerCount } from "../core/worker";
 import { InputError } from "../core/errors";
+import { assertWritableDir } from "../core/fs-errors";
 import type { ProgressFn } from "../core/progress";
 import { Rng } from "../core/rng";
-import type { FeatureTable } from "../features/feature-table";
+import type { FeatureTable, TableSkip } from "../features/feature-table";
 import { fillMissingWithTrainMean } from "../forest/fill-missing";
 import { regressionMetrics, RegressionMetrics } from "../forest/metrics";
 import type { RandomForestRegressor } from "../forest/random-forest";
@@ -116,8 +117,10 @@ export interface MagnitudeExperiment {
   readonly nEstimators: number;
   readonly nTrain: number;
   readonly nTest: number;
-  /** Rows left out because their target (source_magnitude) is missing. */
+  /** Rows left out because their target (source_magnitude) is missing: `skipped.length`. */
   readonly nDroppedNoTarget: number;
+  /** The rows of the chosen stations left out because their source_magnitude is missing or not a number. */
+  readonly skipped: readonly TableSkip[];
   /** Rows of the feature table on each side (random split: shuffled order; grouped: ascending). */
   readonly trainIndex: Int32Array;
   readonly testIndex: Int32Array;
@@ -171,6 +174,10 @@ const SHAP_WORKER_MIN_LEAF_ROWS = 2e7;
  *   malformed table
  */
 export async function runMagnitudeExperiment(options: MagnitudeExperimentOptions): Promise<MagnitudeExperiment> {
+  return runOneExperiment(options, true);
+}
+
+async function runOneExperiment(options: MagnitudeExperimentOptions, logNoTarget: boolean): Promise<MagnitudeExperiment> {
   const start = Date.now();
   const { table, split } = options;
   const testFraction = options.testFraction ?? 0.2;
@@ -183,12 +190,16 @@ export async function runMagnitudeExperiment(options: MagnitudeExperimentOptions
   }
   if (!Number.isInteger(nExplain) || nExplain < 0) throw new InputError(where, `nExplain must be an integer >= 0, got ${nExplain}`);
   assertTable(table, where);
+  if (options.cacheDir !== undefined) assertWritableDir(options.cacheDir, "the forest cache");
   const nF = table.nFeatures;
 
-  const { rows, stations, nDroppedNoTarget } = selectRows(table, options.stations, where);
+  const log = options.log === undefined ? (line: string) => console.warn(line) : options.log;
+  const { rows, stations, skipped } = selectRows(table, options.stations, where);
+  const nDroppedNoTarget = skipped.length;
   if (rows.length === 0) {
     throw new InputError(where, `no rows to split (${nDroppedNoTarget} rows without a source_magnitude were left out): the test set would be empty`);
   }
+  if (logNoTarget && log && nDroppedNoTarget > 0) log(noTargetLine(where, skipped, rows.length + nDroppedNoTarget));
   let subsetSplit: TrainTestSplit;
   try {
     subsetSplit = split === "random"
@@ -206,7 +217,6 @@ export async function runMagnitudeExperiment(options: MagnitudeExperimentOptions
   for (const a of [trainRaw, testRaw]) for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) nFilled++;
   const filled = fillMissingWithTrainMean(trainRaw, testRaw, nF, { emptyColumns: "zero" });
   const emptyFeatures = Array.from(filled.emptyColumns, (f) => table.featureNames[f]);
-  const log = options.log === undefined ? (line: string) => console.warn(line) : options.log;
   if (emptyFeatures.length > 0 && log) {
     log(`${where}: ${emptyFeatures.length} feature(s) missing in all ${trainIndex.length} training rows, filled with 0 (no importance): ${emptyFeatures.join(", ")}`);
   }
@@ -221,6 +231,7 @@ export async function runMagnitudeExperiment(options: MagnitudeExperimentOptions
     y: yTrain,
     cacheDir: options.cacheDir,
     trainOptions: { nWorkers: options.nWorkers, onProgress: options.onProgress },
+    log,
   });
   const forest = trained.forest;
   const yPred = forest.predict(filled.test, testIndex.length);
@@ -254,6 +265,7 @@ export async function runMagnitudeExperiment(options: MagnitudeExperimentOptions
     nTrain: trainIndex.length,
     nTest: testIndex.length,
     nDroppedNoTarget,
+    skipped,
     trainIndex,
     testIndex,
     trainMeans: filled.means,
@@ -294,6 +306,8 @@ export interface MagnitudeExperimentsOptions {
   readonly cacheDir?: string;
   /** Called after each experiment: (experimentsDone, nExperiments, label). */
   readonly onProgress?: ProgressFn;
+  /** Warnings (rows without a target, once for all experiments; empty features); `false` for silence. @default console.warn */
+  readonly log?: ((line: string) => void) | false;
 }
 
 /** One line of the results table. */
@@ -305,6 +319,8 @@ export interface MagnitudeResultRow {
   readonly split: MagnitudeSplit;
   readonly nTrain: number;
   readonly nTest: number;
+  /** Rows of the experiment's stations left out for lack of a target (source_magnitude). */
+  readonly nNoTarget: number;
   readonly nEvents: number;
   readonly mae: number;
   readonly mse: number;
@@ -341,6 +357,8 @@ export interface MagnitudeExperimentsResult {
   readonly perStation: readonly MagnitudeExperiment[];
   /** One row per experiment: the two all-stations ones first, then per station in code order. */
   readonly rows: readonly MagnitudeResultRow[];
+  /** Rows of the table left out of every experiment because their source_magnitude is missing or not a number. */
+  readonly skipped: readonly TableSkip[];
   readonly paper: typeof PAPER_MAGNITUDE;
   readonly timings: { readonly totalS: number };
 }
@@ -355,6 +373,8 @@ export async function runMagnitudeExperiments(options: MagnitudeExperimentsOptio
   const start = Date.now();
   const { table } = options;
   assertTable(table, "runMagnitudeExperiments");
+  // Before the first forest is trained, not after.
+  if (options.cacheDir !== undefined) assertWritableDir(options.cacheDir, "the forest cache");
   const config = {
     testFraction: options.testFraction ?? 0.2,
     seed: options.seed ?? 42,
@@ -367,6 +387,9 @@ export async function runMagnitudeExperiments(options: MagnitudeExperimentsOptio
     missingValues: "training mean" as const,
   };
   const stations = [...new Set(table.rows.map((r) => r.station))].sort();
+  const log = options.log === undefined ? (line: string) => console.warn(line) : options.log;
+  const skipped = selectRows(table, undefined, "runMagnitudeExperiments").skipped;
+  if (log && skipped.length > 0) log(noTargetLine("runMagnitudeExperiments", skipped, table.nRows));
   const plan: { label: string; stations?: string[]; split: MagnitudeSplit; nExplain: number }[] = [
     { label: "all stations, random split (paper)", split: "random", nExplain: config.nExplain },
     { label: "all stations, grouped by event", split: "grouped-by-event", nExplain: config.nExplain },
@@ -380,7 +403,7 @@ export async function runMagnitudeExperiments(options: MagnitudeExperimentsOptio
   const done: MagnitudeExperiment[] = [];
   for (const step of plan) {
     done.push(
-      await runMagnitudeExperiment({
+      await runOneExperiment({
         table,
         split: step.split,
         stations: step.stations,
@@ -391,7 +414,8 @@ export async function runMagnitudeExperiments(options: MagnitudeExperimentsOptio
         nWorkers: options.nWorkers,
         shapWorkers: options.shapWorkers,
         cacheDir: options.cacheDir,
-      }),
+        log: options.log,
+      }, false),
     );
     options.onProgress?.(done.length, plan.length, step.label);
   }
@@ -401,6 +425,7 @@ export async function runMagnitudeExperiments(options: MagnitudeExperimentsOptio
     split: e.split,
     nTrain: e.nTrain,
     nTest: e.nTest,
+    nNoTarget: e.nDroppedNoTarget,
     nEvents: new Set([...e.trainIndex, ...e.testIndex].map((r) => table.rows[r].source_id)).size,
     ...e.metrics,
     forestFromCache: e.forestFromCache,
@@ -420,6 +445,7 @@ export async function runMagnitudeExperiments(options: MagnitudeExperimentsOptio
     groupedByEvent: done[1],
     perStation: done.slice(2),
     rows,
+    skipped,
     paper: PAPER_MAGNITUDE,
     timings: { totalS: (Date.now() - start) / 1000 },
   };
@@ -434,8 +460,11 @@ function assertTable(table: FeatureTable, where: string): void {
   if (table.featureNames.length !== nFeatures) throw new InputError(`${where} table`, `${table.featureNames.length} feature names for ${nFeatures} features`);
 }
 
-/** Table rows of the chosen stations that have a finite target. */
-function selectRows(table: FeatureTable, stations: readonly string[] | undefined, where: string): { rows: Int32Array; stations: string[]; nDroppedNoTarget: number } {
+/**
+ * Table rows of the chosen stations that have a finite target, and the others as skips: with the reason the
+ * table recorded (the CSV text) when it has one.
+ */
+function selectRows(table: FeatureTable, stations: readonly string[] | undefined, where: string): { rows: Int32Array; stations: string[]; skipped: TableSkip[] } {
   const present = [...new Set(table.rows.map((r) => r.station))].sort();
   let wanted: Set<string> | null = null;
   if (stations !== undefined) {
@@ -444,14 +473,22 @@ function selectRows(table: FeatureTable, stations: readonly string[] | undefined
     if (unknown.length > 0) throw new InputError(where, `no rows for station ${unknown.join(", ")} (the table has ${present.join(", ")})`);
     wanted = new Set(stations);
   }
+  const known = new Map((table.targetMissing ?? []).map((s) => [s.trace, s] as const));
   const rows: number[] = [];
-  let nDroppedNoTarget = 0;
+  const skipped: TableSkip[] = [];
   table.rows.forEach((r, i) => {
     if (wanted && !wanted.has(r.station)) return;
     if (Number.isFinite(table.y[i])) rows.push(i);
-    else nDroppedNoTarget++;
+    else skipped.push(known.get(r.trace_name) ?? { file: "(feature table)", trace: r.trace_name, reason: `source_magnitude is ${table.y[i]}: no target for the magnitude forest` });
   });
-  return { rows: Int32Array.from(rows), stations: wanted ? [...wanted].sort() : present, nDroppedNoTarget };
+  return { rows: Int32Array.from(rows), stations: wanted ? [...wanted].sort() : present, skipped };
+}
+
+/** The one warning about rows without a target: how many, and the first few with their reasons. */
+function noTargetLine(where: string, skipped: readonly TableSkip[], nRows: number): string {
+  const shown = skipped.slice(0, 3).map((s) => `${s.trace} (${s.reason.replace(/: no target for the magnitude forest$/, "")})`);
+  const more = skipped.length > shown.length ? `, and ${skipped.length - shown.length} more` : "";
+  return `${where}: ${skipped.length} of ${nRows} rows have no readable source_magnitude and are left out (listed in skipped): ${shown.join(", ")}${more}`;
 }
 
 /** Threads for TreeSHAP: the caller's choice, else all cores for a big job when workers can start. */

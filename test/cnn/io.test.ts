@@ -11,6 +11,7 @@ import { predictCnn } from "../../lib/cnn/predict";
 import { InputError } from "../../lib/core/errors";
 import { randomFloats, useBackend } from "./compare";
 import { syntheticImages } from "./synthetic";
+import { runChild } from "../helpers/child";
 
 const standardization = { mean: [0.4, 0.5, 0.45], std: [0.2, 0.25, 0.22] };
 const data = syntheticImages(6, 3);
@@ -114,3 +115,33 @@ test("loadCnn rejects missing files and other architectures with clear errors", 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("loadCnn as the first call of a process starts the backend itself; damaged weights are named", async () => {
+  await useBackend("wasm");
+  const dir = tmp();
+  try {
+    const model = modelWithState(4);
+    const saved = await saveCnn(model, dir);
+    model.dispose();
+    // A fresh process whose first tf.js call is loadCnn (issue 14, case 5).
+    const r = runChild({ action: "load-cnn", modelDir: dir });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split("\n").pop()!);
+    assert.equal(out.nWeights, buildCnn2dWeightCount());
+    assert.notEqual(out.backend, "cpu");
+    assert.ok(!/has not yet been initialized/.test(r.stderr));
+    const bytes = fs.readFileSync(saved.weightsPath);
+    bytes[1000] ^= 0x40;
+    fs.writeFileSync(saved.weightsPath, bytes);
+    await assert.rejects(loadCnn(dir), (e: unknown) => e instanceof InputError && e.message.startsWith(saved.weightsPath) && /damaged: its bytes do not match the hash in its name/.test(e.message));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function buildCnn2dWeightCount(): number {
+  const m = buildCnn2d();
+  const n = m.weights.length;
+  m.dispose();
+  return n;
+}

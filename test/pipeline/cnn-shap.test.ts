@@ -239,11 +239,13 @@ test("an interrupted resumable run resumes where it stopped and gives the uninte
   assert.equal(readBack.timing.perImageSeconds, null);
   assert.deepEqual(readBack.normalisedImageMaps, result.normalisedImageMaps);
 
-  // Another model output on the same file is refused before any work.
-  await assert.rejects(
-    explainCnnClassMaps(model, images, { ...base, outFile, output: "probabilities" }),
-    (e: unknown) => e instanceof InputError && /another model, output or standardisation/.test(e.message),
-  );
+  // Another model output on the same file: computed anew and the file replaced, never mixed in (issue 14).
+  const probabilities = await explainCnnClassMaps(model, images, { ...base, outFile, output: "probabilities" });
+  assert.equal(probabilities.timing.imagesComputed, probabilities.explanation.nSamples);
+  assert.notDeepEqual(probabilities.explanation.values, result.explanation.values);
+  const probabilitiesAgain = await explainCnnClassMaps(model, images, { ...base, outFile, output: "probabilities" });
+  assert.equal(probabilitiesAgain.timing.imagesComputed, 0);
+  assert.deepEqual(probabilitiesAgain.explanation.values, probabilities.explanation.values);
 });
 
 test("results JSON is written atomically and reads back", async () => {

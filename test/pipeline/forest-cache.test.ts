@@ -41,3 +41,40 @@ test("trains once, then reloads the same forest; other data or settings train an
     fs.rmSync(cacheDir, { recursive: true, force: true });
   }
 });
+
+test("a file holding another forest under this key's name is found by its key, retrained and replaced, with a message", async () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "forest-cache-"));
+  try {
+    const { X, y } = data(3);
+    const request = { forestOptions: { nEstimators: 2, seed: 1 }, X, nRows: 60, nFeatures: 3, y, cacheDir, log: false as const };
+    const a = await trainForestCached(request);
+    const other = await trainForestCached({ ...request, y: y.map((v) => -v) });
+    fs.copyFileSync(other.file!, a.file!);
+    const lines: string[] = [];
+    const again = await trainForestCached({ ...request, log: (l: string) => lines.push(l) });
+    assert.equal(again.fromCache, false);
+    assert.deepEqual(again.forest.predict(X, 60), a.forest.predict(X, 60));
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /holds a forest trained on other data or settings \(its key differs\); training again/);
+    assert.equal((await trainForestCached(request)).fromCache, true);
+  } finally {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  }
+});
+
+test("an unwritable cache folder is an error naming it before any tree is trained", async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "forest-cache-"));
+  try {
+    const file = path.join(root, "file");
+    fs.writeFileSync(file, "");
+    const { X, y } = data(4);
+    let trees = 0;
+    await assert.rejects(
+      trainForestCached({ forestOptions: { nEstimators: 2, seed: 1 }, X, nRows: 60, nFeatures: 3, y, cacheDir: path.join(file, "forests"), trainOptions: { onProgress: () => trees++ } }),
+      (e: Error) => e.message.startsWith(path.join(file, "forests")) && /ENOTDIR/.test(e.message),
+    );
+    assert.equal(trees, 0);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -82,29 +82,62 @@ test("an interrupted run resumes from its parts and equals an uninterrupted run"
     assert.equal(again.state.images, 0);
     assert.deepEqual(Array.from(e2.values), Array.from(reference.values));
 
-    // other options, same file: refused rather than mixed
-    await assert.rejects(
-      explainToFile(explainerOf(again.model), data, N, { ...OPTIONS, maxEvals: 50 }, { outFile }),
-      (err: unknown) => err instanceof InputError && /written by a run with other images or options/.test(err.message),
-    );
-    const otherImages = data.slice();
-    otherImages[0] = 255 - otherImages[0];
-    await assert.rejects(explainToFile(explainerOf(again.model), otherImages, N, OPTIONS, { outFile }), /other images or options/);
+    // Other options, other images or another model key on the same file: computed anew and replaced, with a
+    // message, never mixed in.
+    for (const [what, imgs, opts, key] of [
+      ["options", data, { ...OPTIONS, maxEvals: 50 }, undefined],
+      ["images", (() => { const o = data.slice(); o[0] = 255 - o[0]; return o; })(), OPTIONS, undefined],
+      ["model key", data, OPTIONS, "another model"],
+    ] as const) {
+      const model = countingModel();
+      const lines: string[] = [];
+      const fresh = await explainerOf(countingModel().model).explain(imgs, N, opts);
+      const got = await explainToFile(explainerOf(model.model), imgs, N, opts, { outFile, key, log: (l) => lines.push(l) });
+      assert.equal(model.state.images, N * opts.maxEvals, what);
+      assert.deepEqual(Array.from(got.values), Array.from(fresh.values), what);
+      assert.equal(lines.length, 1, what);
+      assert.match(lines[0], /holds a run of other images, options or model: computing this run and replacing it/, what);
+    }
+    // Not a run file at all: refused (it may be someone's data).
+    fs.writeFileSync(outFile, JSON.stringify({ my: "data" }));
+    await assert.rejects(explainToFile(explainerOf(again.model), data, N, OPTIONS, { outFile, log: false }), (err: unknown) => err instanceof InputError && /is not a seismic-xai\/explain-run file/.test(err.message));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test("parts of a different run are refused; bad arguments are refused", async () => {
+test("parts of a different run are removed and recomputed, with a message; bad arguments are refused", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "explain-run-"));
   try {
     const data = images();
     const outFile = path.join(dir, "run.json");
     const crashing = countingModel(MAX_EVALS + 1);
-    await assert.rejects(explainToFile(explainerOf(crashing.model), data, N, OPTIONS, { outFile, batchImages: 1 }), /simulated crash/);
-    await assert.rejects(explainToFile(explainerOf(countingModel().model), data, N, { ...OPTIONS, outputs: 2 }, { outFile }), /part-0-1\.json: was written by a run with other/);
+    await assert.rejects(explainToFile(explainerOf(crashing.model), data, N, OPTIONS, { outFile, batchImages: 1, log: false }), /simulated crash/);
+    assert.deepEqual(fs.readdirSync(`${outFile}.parts`), ["part-0-1.json"]);
+    // The same images with another model key: the part of the first model is not used.
+    const model = countingModel();
+    const lines: string[] = [];
+    await explainToFile(explainerOf(model.model), data, N, OPTIONS, { outFile, key: "model B", log: (l) => lines.push(l) });
+    assert.equal(model.state.images, N * MAX_EVALS);
+    assert.match(lines.join("\n"), /removed 1 part file\(s\) of a run with other images, options or model/);
     await assert.rejects(explainToFile(explainerOf(countingModel().model), data, N, OPTIONS, { outFile, batchImages: 0 }), /batchImages/);
     await assert.rejects(explainToFile(explainerOf(countingModel().model), data, N + 1, OPTIONS, { outFile }), /n x 6 x 5 x 3/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("an unwritable output folder is refused before any image is explained", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "explain-run-"));
+  try {
+    const file = path.join(dir, "file");
+    fs.writeFileSync(file, "");
+    const model = countingModel();
+    await assert.rejects(
+      explainToFile(explainerOf(model.model), images(), N, OPTIONS, { outFile: path.join(file, "shap.json") }),
+      (err: unknown) => err instanceof InputError && err.message.startsWith(file) && /is a file, not a folder/.test(err.message),
+    );
+    assert.equal(model.state.images, 0);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
