@@ -3,6 +3,7 @@ import path from "node:path";
 import { cacheKey, fileDigest } from "../core/cache-key";
 import { InputError } from "../core/errors";
 import { withFileSystemErrors } from "../core/fs-errors";
+import { DSET_MAX_DEPTH } from "./dset-discovery";
 
 /** What a D-set folder holds, for the keys of the caches made from it (`dsetIdentity`). */
 export interface DSetIdentity {
@@ -16,12 +17,12 @@ export interface DSetIdentity {
 
 /** Data files of a D-set folder: CSVs, HDF5 files and archives (any layout reader may find). */
 const DATA_FILE = /\.(csv|hdf5|h5|hdf|zip|tar|tgz|gz)$/i;
-/** Folders below the D-set folder looked into (a per-station layout puts files one level down). */
-const MAX_DEPTH = 2;
+/** Folders below the D-set folder looked into: as deep as `discoverDSet` looks (root/top/STA/file and one more). */
+const MAX_DEPTH = DSET_MAX_DEPTH - 1;
 
 /**
  * The identity of the data set in `dir`, for cache keys: every data file (CSV, HDF5 or archive, in the
- * folder and up to two levels of sub-folders, hidden names and temporary files left out) with its size and
+ * folder and the sub-folders `discoverDSet` searches, hidden names and temporary files left out) with its size and
  * a digest: the whole content of each CSV (the metadata, small), and size, modification time and the first
  * and last 64 KiB of the others (gigabytes of waveforms; lib/core/cache-key `fileDigest`). A regenerated
  * set (another seed), another download unpacked in the same folder, an edited CSV or an added station all
@@ -31,7 +32,7 @@ const MAX_DEPTH = 2;
 export function dsetIdentity(dir: string): DSetIdentity {
   const abs = path.resolve(dir);
   if (!fs.existsSync(abs)) throw new InputError(abs, "no such folder: point SEISMIC_XAI_DSET (or the dsetDir argument) at the unpacked D-set, or generate it with npm run data");
-  if (!fs.statSync(abs).isDirectory()) throw new InputError(abs, "is a file, not a D-set folder: pass the folder that holds the <STA>_waveforms_<period>.hdf5 and <STA>_attributes_<period>.csv files");
+  if (!fs.statSync(abs).isDirectory()) throw new InputError(abs, "is a file, not a folder: pass the D-set folder that holds the <STA>_waveforms_<period>.hdf5 and <STA>_attributes_<period>.csv files");
   const files: { file: string; bytes: number; digest: string }[] = [];
   const walk = (rel: string, depth: number): void => {
     const here = path.join(abs, rel);

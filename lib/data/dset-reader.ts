@@ -4,21 +4,23 @@
  * `period`, `label`, `distance_km`) and a waveform store read lazily, one trace at a time, so the
  * 79,454-trace / 5 GB real set never sits in memory.
  *
- * Discovery: `<STA>_waveforms_<period>.hdf5` (or `<STA>_catalog_<period>.hdf5`, Laurenti's name) paired with
- * `<STA>_attributes_<period>.csv`, period pre / visso / post. Files that do not pair, and any other file,
- * are listed in `ignoredFiles` with the reason.
+ * Discovery (`discoverDSet`, dset-discovery.ts): `<STA>_waveforms_<period>.hdf5` (or `<STA>_catalog_<period>.hdf5`,
+ * Laurenti's name) paired with `<STA>_attributes_<period>.csv`, period pre / visso / post, in the folder or in
+ * folders below it (flat, one folder per station, under an extra top folder). Files that do not pair, and
+ * any other file, are listed in `ignoredFiles` with the reason; a missing folder, a file, an archive that was
+ * not unpacked and an unfinished generator run are `InputError`s saying what to do.
  *
  * Bad input (docs/paper-pipeline.md section 1): a trace whose dataset is not (3, 2500) (the real set has seven
  * with one or two rows), a CSV row without a dataset, a dataset without a CSV row, a repeated trace name, and
  * (when read) a trace with NaN or infinite samples are skipped, counted and named in `skipped`. A missing CSV
  * column or an unreadable, truncated or non-HDF5 file is an `InputError` naming the file.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { InputError } from "../core/errors";
 import { DSET_CHANNELS, DSET_P_ARRIVAL_SAMPLE, DSET_SAMPLES, DSET_SAMPLING_RATE_HZ, Trace, TraceStats } from "../waveform/trace";
 import { DSET_PERIODS, DSetPeriod, labelOfPeriod } from "./sequence";
-import { DSET_CSV_COLUMNS, parseDSetFileName } from "./dset-files";
+import { DSET_CSV_COLUMNS } from "./dset-files";
+import { discoverDSet } from "./dset-discovery";
 import { csvRecords, readCsvFile } from "./csv";
 import { Hdf5File } from "./hdf5";
 import { hypocentralDistanceKm } from "./geo";
@@ -128,65 +130,25 @@ export class DSet {
   private readonly pairList: { station: string; period: DSetPeriod; waveformsPath: string; attributesPath: string }[] = [];
 
   private constructor(
-    /** The folder. */
+    /** The folder, absolute. */
     readonly dir: string,
-    /** Files that were not used, and why. */
-    readonly ignoredFiles: readonly { readonly file: string; readonly reason: string }[],
+    /** Files and folders seen and not used, and why: absolute path, path relative to `dir` (a folder's ends in "/"). */
+    readonly ignoredFiles: readonly { readonly file: string; readonly relPath: string; readonly reason: string }[],
+    /** How the files sit below `dir`: "flat", "one folder per station", either "under <top>/", or "mixed folders". */
+    readonly layout: string,
+    /** D-set files found below `dir` (all stations and periods, also those not opened). */
+    readonly nFilesFound: number,
   ) {}
 
   /** @internal Use `openDSet`. */
   static async open(dir: string, options: OpenDSetOptions = {}): Promise<DSet> {
-    const abs = path.resolve(dir);
-    let names: string[];
+    const found = discoverDSet(dir, { stations: options.stations, periods: options.periods });
+    const dset = new DSet(found.root, found.ignored, found.layout, found.found.length);
     try {
-      names = fs.readdirSync(abs).sort();
-    } catch (e) {
-      throw new InputError(abs, `cannot list the D-set folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    }
-    const ignored: { file: string; reason: string }[] = [];
-    const groups = new Map<string, { station: string; period: DSetPeriod; hdf5: string[]; csv: string[] }>();
-    for (const name of names) {
-      const parsed = parseDSetFileName(name);
-      if (!parsed) {
-        if (!/\.tmp$/.test(name) && !/^generator(\.partial)?\.json$/.test(name) && !/^readme/i.test(name)) {
-          ignored.push({ file: path.join(abs, name), reason: "not a D-set file name" });
-        }
-        continue;
-      }
-      if (options.stations && !options.stations.includes(parsed.station)) continue;
-      if (options.periods && !options.periods.includes(parsed.period)) continue;
-      const key = `${parsed.station}\u0000${parsed.period}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { station: parsed.station, period: parsed.period, hdf5: [], csv: [] }));
-      (parsed.kind === "attributes" ? g.csv : g.hdf5).push(name);
-    }
-    const dset = new DSet(abs, ignored);
-    const sorted = [...groups.values()].sort((a, b) => (a.station < b.station ? -1 : a.station > b.station ? 1 : DSET_PERIODS.indexOf(a.period) - DSET_PERIODS.indexOf(b.period)));
-    try {
-      for (const g of sorted) {
-        if (g.hdf5.length === 0 || g.csv.length === 0) {
-          for (const f of [...g.hdf5, ...g.csv]) {
-            ignored.push({ file: path.join(abs, f), reason: g.csv.length === 0 ? `no ${g.station}_attributes_${g.period}.csv beside it` : `no ${g.station}_waveforms_${g.period}.hdf5 beside it` });
-          }
-          continue;
-        }
-        if (g.hdf5.length > 1) {
-          throw new InputError(abs, `two waveform files for ${g.station} ${g.period}: ${g.hdf5.join(" and ")}; keep one`);
-        }
-        await dset.addPair(g.station, g.period, path.join(abs, g.hdf5[0]), path.join(abs, g.csv[0]), options.checkShapes ?? true);
-      }
+      for (const p of found.pairs) await dset.addPair(p.station, p.period, p.waveformsPath, p.attributesPath, options.checkShapes ?? true);
     } catch (e) {
       dset.close();
       throw e;
-    }
-    if (dset.pairList.length === 0) {
-      dset.close();
-      const what = options.stations || options.periods ? " matching the requested stations and periods" : "";
-      throw new InputError(
-        abs,
-        `no D-set file pairs${what} (expected <STA>_waveforms_<period>.hdf5 or <STA>_catalog_<period>.hdf5 with <STA>_attributes_<period>.csv, period pre, visso or post)` +
-          (ignored.length ? `; ignored: ${ignored.map((i) => path.basename(i.file)).join(", ")}` : ""),
-      );
     }
     return dset;
   }
@@ -359,20 +321,32 @@ export class DSet {
     };
   }
 
-  /** A short human-readable report: what was found, counted and skipped. */
+  /**
+   * A short human-readable report: the layout, what was found, paired, skipped and ignored (paths relative to
+   * the folder), and the usable traces per period and station.
+   */
   summary(): string {
     const pairs = this.filePairs;
-    const lines = [`D-set in ${this.dir}: ${pairs.length} file pairs, ${this.stations().length} stations, ${this.count()} usable traces`];
+    const rel = (file: string): string => path.relative(this.dir, file).split(path.sep).join("/");
+    const n = (x: number): string => x.toLocaleString("en-US");
+    const lines = [
+      `D-set in ${displayPath(this.dir)} (${this.layout}): ${n(this.count())} usable traces, ${pairs.length} file pairs, ${this.stations().length} stations`,
+      `  found ${plural(this.nFilesFound, "D-set file")}, paired ${2 * pairs.length}, skipped ${plural(this.skippedList.length, "trace")}, ignored ${plural(this.ignoredFiles.length, "file")}`,
+    ];
     for (const period of this.periods()) {
       const per = pairs.filter((p) => p.period === period);
       lines.push(`  ${period}: ${per.map((p) => `${p.station} ${p.nTraces}`).join(", ")}`);
     }
     if (this.skippedList.length > 0) {
       lines.push(`  skipped ${this.skippedList.length}:`);
-      for (const s of this.skippedList.slice(0, 20)) lines.push(`    ${path.basename(s.file)}${s.trace ? ` ${s.trace}` : ""}: ${s.reason}`);
-      if (this.skippedList.length > 20) lines.push(`    ... and ${this.skippedList.length - 20} more`);
+      for (const s of this.skippedList.slice(0, 20)) lines.push(`    ${rel(s.file)}${s.trace ? ` ${s.trace}` : ""}: ${s.reason}`);
+      if (this.skippedList.length > 20) lines.push(`    ... and ${this.skippedList.length - 20} more (dset.skipped lists them all)`);
     }
-    for (const i of this.ignoredFiles) lines.push(`  ignored ${path.basename(i.file)}: ${i.reason}`);
+    if (this.ignoredFiles.length > 0) {
+      lines.push(`  ignored ${this.ignoredFiles.length}:`);
+      for (const i of this.ignoredFiles.slice(0, 20)) lines.push(`    ${i.relPath}: ${i.reason}`);
+      if (this.ignoredFiles.length > 20) lines.push(`    ... and ${this.ignoredFiles.length - 20} more (dset.ignoredFiles lists them all)`);
+    }
     const noMagnitude = this.metadata().filter((m) => !Number.isFinite(m.source_magnitude));
     if (noMagnitude.length > 0) {
       const first = noMagnitude.slice(0, 3).map((m) => `${m.trace_name} (${JSON.stringify(this.byName.get(m.trace_name)?.row.source_magnitude ?? "")})`);
@@ -394,6 +368,16 @@ export class DSet {
  */
 export function openDSet(dir: string, options: OpenDSetOptions = {}): Promise<DSet> {
   return DSet.open(dir, options);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** `dir` relative to the working folder when it is below it or a sibling's child (`../data/dset`), else absolute. */
+function displayPath(dir: string): string {
+  const r = path.relative(process.cwd(), dir);
+  return r === "" ? "." : r.startsWith(`..${path.sep}..`) || path.isAbsolute(r) ? dir : r.split(path.sep).join("/");
 }
 
 function shapeProblem(shape: readonly number[], dtype: string): string | null {

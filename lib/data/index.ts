@@ -3,7 +3,9 @@
 export { DSet, openDSet } from "./dset-reader";
 export type { DSetFilePair, DSetMetadataRow, DSetSkip, DSetTrace, DSetTraceFilter, OpenDSetOptions } from "./dset-reader";
 export { GENERATOR_VERSION, generateNorciaDataset, tracesPerStation } from "./generator";
-export type { DSetScale, GenerateNorciaOptions, GenerateReport, GeneratedFile } from "./generator";
+export type { DSetLayout, DSetScale, GenerateNorciaOptions, GenerateReport, GeneratedFile } from "./generator";
+export { DSET_MAX_DEPTH, describeLayout, discoverDSet, scanDSetFolder, unpackCommand } from "./dset-discovery";
+export type { DSetArchive, DSetDiscoveredPair, DSetDiscovery, DSetFoundFile, DSetIgnored, DSetScan, DiscoverDSetOptions } from "./dset-discovery";
 export {
   NORCIA_MODEL,
   STATION_SITE_MODELS,

@@ -1,6 +1,7 @@
 import { ProgressFn, silentProgress } from "../core/progress";
 import { defaultWorkerCount, startModuleWorker } from "../core/worker";
 import type { DSetMetadataRow } from "./dset-reader";
+import { discoverDSet } from "./dset-discovery";
 
 /**
  * Per-trace work over a D-set spread across worker threads (image cache, feature table): the traces are

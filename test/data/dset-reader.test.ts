@@ -37,7 +37,8 @@ test("lists stations, periods and counts of a generated folder", () => {
   assert.equal(dset.count({ stations: ["NRCA"], labels: [0] }), 20);
   assert.deepEqual(dset.skipped, []);
   assert.deepEqual(dset.ignoredFiles, []);
-  assert.match(dset.summary(), /4 file pairs, 2 stations, 80 usable traces\n {2}pre: MMO1 20, NRCA 20\n {2}post: MMO1 20, NRCA 20/);
+  assert.equal(dset.layout, "flat");
+  assert.match(dset.summary(), /\(flat\): 80 usable traces, 4 file pairs, 2 stations\n {2}found 8 D-set files, paired 8, skipped 0 traces, ignored 0 files\n {2}pre: MMO1 20, NRCA 20\n {2}post: MMO1 20, NRCA 20/);
 });
 
 test("metadata rows keep the CSV's names and add station, period, label and distance_km", () => {
@@ -159,7 +160,7 @@ test("bad traces are skipped, counted and named; unpaired and unknown files are 
       ds.ignoredFiles.map((i) => [path.basename(i.file), i.reason]),
       [
         ["notes.txt", "not a D-set file name"],
-        ["T1213_waveforms_pre.hdf5", "no T1213_attributes_pre.csv beside it"],
+        ["T1213_waveforms_pre.hdf5", "no T1213_attributes_pre.csv found to pair it with"],
       ],
     );
     const read: string[] = [];
@@ -226,5 +227,5 @@ test("a missing CSV column, a truncated HDF5 file and an empty folder are InputE
   const empty = path.join(root, "empty");
   fs.mkdirSync(empty);
   await assert.rejects(openDSet(empty), /no D-set file pairs \(expected <STA>_waveforms_<period>.hdf5/);
-  await assert.rejects(openDSet(path.join(root, "absent")), /cannot list the D-set folder \(ENOENT\)/);
+  await assert.rejects(openDSet(path.join(root, "absent")), (e: unknown) => e instanceof InputError && /absent: no such folder/.test(e.message));
 });

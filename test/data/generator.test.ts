@@ -153,6 +153,53 @@ test("refuses to write into a folder holding D-set files it did not write; rejec
   await assert.rejects(generateNorciaDataset({ outDir: path.join(root, "y"), scale: "huge" as "tiny", progress: silentProgress }), /scale must be tiny, default or paper/);
 });
 
+test("per-station layout: resumes in station folders, a layout change starts over, a per-station download is never written into", async () => {
+  const dir = path.join(root, "per-station");
+  const run = (layout: "flat" | "per-station") => generateNorciaDataset({ outDir: dir, seed: 5, scale: "tiny", stations: ["MC2", "T1244"], layout, progress: silentProgress });
+  const first = await run("per-station");
+  assert.equal(first.layout, "per-station");
+  assert.deepEqual(first.files.map((f) => f.waveforms), ["MC2/MC2_waveforms_pre.hdf5", "T1244/T1244_waveforms_pre.hdf5", "MC2/MC2_waveforms_post.hdf5", "T1244/T1244_waveforms_post.hdf5"]);
+  assert.equal((await run("per-station")).reused, true);
+  const kept = path.join(dir, "MC2", "MC2_waveforms_pre.hdf5");
+  const keptMtime = fs.statSync(kept).mtimeMs;
+
+  // Interrupted while writing T1244's post files: partial manifest, a temporary file in the station folder.
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "generator.json"), "utf8"));
+  const { files: _files, nTraces: _n, ...params } = manifest;
+  fs.rmSync(path.join(dir, "generator.json"));
+  fs.writeFileSync(path.join(dir, "generator.partial.json"), JSON.stringify(params));
+  fs.rmSync(path.join(dir, "T1244", "T1244_attributes_post.csv"));
+  fs.writeFileSync(path.join(dir, "T1244", "T1244_waveforms_post.hdf5.77.xyz.tmp"), "half written");
+  const resumed = await run("per-station");
+  assert.equal(resumed.resumedFiles, 3);
+  assert.equal(fs.statSync(kept).mtimeMs, keptMtime);
+  assert.deepEqual(fs.readdirSync(path.join(dir, "T1244")).sort(), ["T1244_attributes_post.csv", "T1244_attributes_pre.csv", "T1244_waveforms_post.hdf5", "T1244_waveforms_pre.hdf5"]);
+
+  // The same data set flat: the station folders go, the files land in the folder.
+  await run("flat");
+  assert.deepEqual(fs.readdirSync(dir).sort(), [
+    "MC2_attributes_post.csv",
+    "MC2_attributes_pre.csv",
+    "MC2_waveforms_post.hdf5",
+    "MC2_waveforms_pre.hdf5",
+    "T1244_attributes_post.csv",
+    "T1244_attributes_pre.csv",
+    "T1244_waveforms_post.hdf5",
+    "T1244_waveforms_pre.hdf5",
+    "generator.json",
+  ]);
+
+  const download = path.join(root, "per-station-download");
+  fs.mkdirSync(path.join(download, "Norcia", "NRCA"), { recursive: true });
+  fs.writeFileSync(path.join(download, "Norcia", "NRCA", "NRCA_waveforms_pre.hdf5"), "real data");
+  await assert.rejects(
+    generateNorciaDataset({ outDir: download, scale: "tiny", stations: ["NRCA"], layout: "per-station", progress: silentProgress }),
+    /holds D-set files not written by the generator \(Norcia\/NRCA\/NRCA_waveforms_pre\.hdf5\); refusing to overwrite/,
+  );
+  await assert.rejects(generateNorciaDataset({ outDir: dir, layout: "nested" as "flat", progress: silentProgress }), /layout must be flat or per-station/);
+  await assert.rejects(generateNorciaDataset({ outDir: path.join(dir, "generator.json"), progress: silentProgress }), /generator\.json: is a file, not a folder/);
+});
+
 test("scales: tiny 20, default 250 per station and period, paper the real counts", () => {
   const nrca = DSET_STATIONS[0];
   assert.equal(tracesPerStation("tiny", nrca, "pre"), 20);
