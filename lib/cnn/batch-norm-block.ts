@@ -12,6 +12,26 @@
 import * as tf from "@tensorflow/tfjs";
 import { registerTypedKernel } from "./typed-kernel";
 
+/**
+ * Sums per-channel partial sums across the threads that share one training batch (data-parallel training,
+ * lib/cnn/parallel-train.ts): every thread passes its own partials and receives the totals, added in thread
+ * order so every thread gets the same bytes. Null (the default) trains on the whole batch in this thread.
+ */
+export interface BatchNormSync {
+  allReduce(values: Float64Array): void;
+}
+
+let batchNormSync: BatchNormSync | null = null;
+
+/**
+ * Makes the fused batch-norm blocks of this thread compute their statistics (forward) and gradient sums
+ * (backward) over the whole batch shared through `sync` (synchronised batch norm), or over the thread's own
+ * tensors again with `null`.
+ */
+export function setBatchNormSync(sync: BatchNormSync | null): void {
+  batchNormSync = sync;
+}
+
 /** Name of the forward kernel (registered for "cpu" and "wasm" on first use). */
 export const BN_BLOCK_KERNEL = "SeismicXaiBatchNormPoolRelu";
 /** Name of the gradient kernel. */
@@ -118,21 +138,25 @@ function forwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: nu
   const total = m * c;
   // One pass of float64 sums of deviations from a per-channel shift (the channel's first value): no
   // cancellation worth the name in float64, and one pass less than mean-then-deviations.
-  const shiftX = new Float64Array(c);
-  for (let k = 0; k < c; k++) shiftX[k] = x[k];
-  const sum = new Float64Array(c);
-  const sumSq = new Float64Array(c);
-  for (let j = 0; j < total; j += c) {
-    for (let k = 0; k < c; k++) {
-      const d = x[j + k] - shiftX[k];
-      sum[k] += d;
-      sumSq[k] += d * d;
+  if (batchNormSync === null) {
+    const shiftX = new Float64Array(c);
+    for (let k = 0; k < c; k++) shiftX[k] = x[k];
+    const sum = new Float64Array(c);
+    const sumSq = new Float64Array(c);
+    for (let j = 0; j < total; j += c) {
+      for (let k = 0; k < c; k++) {
+        const d = x[j + k] - shiftX[k];
+        sum[k] += d;
+        sumSq[k] += d * d;
+      }
     }
-  }
-  for (let k = 0; k < c; k++) {
-    const meanD = sum[k] / m;
-    mean[k] = shiftX[k] + meanD + bias[k];
-    variance[k] = Math.max(0, sumSq[k] / m - meanD * meanD);
+    for (let k = 0; k < c; k++) {
+      const meanD = sum[k] / m;
+      mean[k] = shiftX[k] + meanD + bias[k];
+      variance[k] = Math.max(0, sumSq[k] / m - meanD * meanD);
+    }
+  } else {
+    syncedStatistics(batchNormSync, x, m, c, bias, mean, variance);
   }
   const { scale, shift } = affineOf(mean, variance, bias, gamma, beta, attrs.epsilon as number);
   if (attrs.poolSize === 2) {
@@ -175,8 +199,8 @@ function backwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: n
   const [dy, x, bias, gamma, beta, mean, variance] = inputs;
   const [dx, dBias, dGamma, dBeta] = outputs;
   const [n, h, w, c] = shapes[1];
-  const m = n * h * w;
-  const total = m * c;
+  const mLocal = n * h * w;
+  const total = mLocal * c;
   const { meanX, rstd, scale, shift } = affineOf(mean, variance, bias, gamma, beta, attrs.epsilon as number);
   const sumG = new Float64Array(c);
   const sumGz = new Float64Array(c);
@@ -240,6 +264,21 @@ function backwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: n
       }
     }
   }
+  // The gradients of bias, gamma and beta are this thread's shares (the trainer adds the threads' gradients);
+  // dx needs the sums over the whole batch.
+  const ownG = sumG.slice();
+  const ownGz = sumGz.slice();
+  let m = mLocal;
+  if (batchNormSync !== null) {
+    const shared = new Float64Array(2 * c + 1);
+    shared.set(sumG, 0);
+    shared.set(sumGz, c);
+    shared[2 * c] = mLocal;
+    batchNormSync.allReduce(shared);
+    sumG.set(shared.subarray(0, c));
+    sumGz.set(shared.subarray(c, 2 * c));
+    m = shared[2 * c];
+  }
   // Pass B: dz = gamma * rstd / M * (M * dyBn - sum(dyBn) - zhat * sum(dyBn * zhat)).
   const kf = new Float64Array(c);
   for (let k = 0; k < c; k++) kf[k] = (gamma[k] * rstd[k]) / m;
@@ -254,7 +293,35 @@ function backwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: n
   }
   for (let k = 0; k < c; k++) {
     dBias[k] = acc[k];
-    dGamma[k] = sumGz[k];
-    dBeta[k] = sumG[k];
+    dGamma[k] = ownGz[k];
+    dBeta[k] = ownG[k];
+  }
+}
+
+/**
+ * Batch mean and biased variance of z = x + bias per channel over every thread's share of the batch: first
+ * the sums (and counts), then the squared deviations from the common mean, each added across threads in
+ * float64 by `sync`. Two rounds rather than one of sums and sums of squares: no cancellation to reason about.
+ */
+function syncedStatistics(sync: BatchNormSync, x: Float32Array, mLocal: number, c: number, bias: Float32Array, mean: Float32Array, variance: Float32Array): void {
+  const total = mLocal * c;
+  const sums = new Float64Array(c + 1);
+  for (let j = 0; j < total; j += c) for (let k = 0; k < c; k++) sums[k] += x[j + k];
+  sums[c] = mLocal;
+  sync.allReduce(sums);
+  const m = sums[c];
+  const meanX = new Float64Array(c);
+  for (let k = 0; k < c; k++) meanX[k] = sums[k] / m;
+  const sq = new Float64Array(c);
+  for (let j = 0; j < total; j += c) {
+    for (let k = 0; k < c; k++) {
+      const d = x[j + k] - meanX[k];
+      sq[k] += d * d;
+    }
+  }
+  sync.allReduce(sq);
+  for (let k = 0; k < c; k++) {
+    mean[k] = meanX[k] + bias[k];
+    variance[k] = sq[k] / m;
   }
 }

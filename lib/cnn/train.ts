@@ -17,6 +17,7 @@ import { ensureBackend } from "./backend";
 import { CNN_IMAGE_SIZE, CNN_INPUT_CHANNELS, CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH } from "./architecture";
 import { readCnnCheckpoint, writeCnnCheckpoint, type CnnCheckpointState } from "./checkpoint";
 import { cnnWeights } from "./cnn-weights";
+import { DataParallelTrainer } from "./parallel-trainer";
 import { foldCnn } from "./folded-inference";
 import { setCnnMetadata, type EpochRecord } from "./metadata";
 import { classifyLogits, logitsInBatches } from "./predict";
@@ -60,6 +61,13 @@ export interface TrainCnnOptions {
   resume?: boolean;
   /** Training forward pass; default: fused on cpu and wasm, the layers API elsewhere. */
   path?: TrainingPath;
+  /**
+   * Worker threads that train this one model together (data-parallel, synchronised batch norm:
+   * parallel-trainer.ts); 1 trains in this thread. Used on the wasm and cpu backends only (tfjs-node
+   * threads its own kernels). The same seed and number of threads give the same bytes; other numbers of
+   * threads agree to float32 rounding. @default 1
+   */
+  workers?: number;
 }
 
 /** Result of `trainCnn`. */
@@ -73,6 +81,8 @@ export interface TrainCnnResult {
   resumedFromEpoch: number;
   /** Training throughput of this call, validation excluded. */
   samplesPerSecond: number;
+  /** Threads that trained (1: this thread). */
+  workers: number;
 }
 
 /**
@@ -94,6 +104,8 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
   assertLabeledImages(options.train, "trainCnn: train", true);
   if (options.val !== undefined) assertLabeledImages(options.val, "trainCnn: val", false);
   if (options.resume && options.checkpointDir === undefined) throw new InputError("trainCnn", "resume needs a checkpointDir");
+  const requestedWorkers = options.workers ?? 1;
+  if (!Number.isInteger(requestedWorkers) || requestedWorkers < 1) throw new InputError("trainCnn", `workers must be a positive integer, got ${requestedWorkers}`);
   try {
     cnnWeights(model);
   } catch (e) {
@@ -101,7 +113,8 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
   }
   const { train, val } = options;
   const backend = await ensureBackend();
-  const path = options.path ?? trainingPathOf();
+  const workers = backend === "wasm" || backend === "cpu" ? requestedWorkers : 1;
+  const path = workers > 1 ? "fused" : options.path ?? trainingPathOf();
   let standardization = options.standardization ?? computeStandardization(train.images, train.n);
   assertStandardization(standardization, "trainCnn: standardization");
 
@@ -109,6 +122,7 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
   const adam = new Adam(variables, { learningRate });
   const history: EpochRecord[] = [];
   let startEpoch = 0;
+  let parallel: DataParallelTrainer | null = null;
   try {
     if (options.resume && options.checkpointDir !== undefined) {
       const cp = await readCnnCheckpoint(options.checkpointDir);
@@ -130,11 +144,13 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
       }
     }
     setCnnMetadata(model, { standardization });
-    if (log) log(`training CNN2D on ${train.n} images (${val ? `${val.n} validation, ` : ""}batch ${batchSize}, ${epochs} epochs) on ${backend} (${path} path)`);
+    const threads = workers > 1 ? `, ${workers} threads` : "";
+    if (log) log(`training CNN2D on ${train.n} images (${val ? `${val.n} validation, ` : ""}batch ${batchSize}, ${epochs} epochs) on ${backend} (${path} path${threads})`);
+    if (workers > 1 && startEpoch < epochs) parallel = await DataParallelTrainer.create(model, workers, batchSize);
 
     const labelsTrain = Int32Array.from(train.labels as ArrayLike<number>);
-    const buffer = new Float32Array(batchSize * CNN_IMAGE_SIZE);
-    const labelBuffer = new Int32Array(batchSize);
+    const buffer = parallel?.x ?? new Float32Array(batchSize * CNN_IMAGE_SIZE);
+    const labelBuffer = parallel?.labels ?? new Int32Array(batchSize);
     let trainSeconds = 0;
     let trainSamples = 0;
     for (let epoch = startEpoch; epoch < epochs; epoch++) {
@@ -149,7 +165,10 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
           standardizeImages(train.images.subarray(k * CNN_IMAGE_SIZE, (k + 1) * CNN_IMAGE_SIZE), 1, standardization, buffer.subarray(i * CNN_IMAGE_SIZE, (i + 1) * CNN_IMAGE_SIZE));
           labelBuffer[i] = labelsTrain[k];
         }
-        const step = trainStep(model, adam, variables, buffer.subarray(0, b * CNN_IMAGE_SIZE), labelBuffer.subarray(0, b), path);
+        const step =
+          parallel === null
+            ? trainStep(model, adam, variables, buffer.subarray(0, b * CNN_IMAGE_SIZE), labelBuffer.subarray(0, b), path)
+            : await parallelTrainStep(model, adam, variables, parallel, b);
         lossSum += step.loss * b;
         correct += step.correct;
         options.onBatch?.(start + b, train.n, `epoch ${epoch + 1}/${epochs}`);
@@ -193,10 +212,28 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
       path,
       resumedFromEpoch: startEpoch,
       samplesPerSecond: trainSeconds > 0 ? trainSamples / trainSeconds : 0,
+      workers,
     };
   } finally {
     adam.dispose();
+    await parallel?.close();
   }
+}
+
+/** One step on the trainer's threads (its x and labels hold the batch); Adam and the model stay here. */
+async function parallelTrainStep(model: tf.LayersModel, adam: Adam, variables: tf.Variable[], trainer: DataParallelTrainer, b: number): Promise<{ loss: number; correct: number }> {
+  trainer.writeWeights(model);
+  const r = await trainer.step(b);
+  const grads = r.grads.map((g, i) => tf.tensor(g, variables[i].shape));
+  try {
+    adam.applyGradients(grads);
+  } finally {
+    tf.dispose(grads);
+  }
+  model.nonTrainableWeights.forEach((w, i) => tf.tidy(() => {
+    w.write(tf.tensor(r.moving[i], w.shape as number[]));
+  }));
+  return { loss: r.loss, correct: r.correct };
 }
 
 /** One optimisation step on a standardised batch; returns the batch's mean loss and correct count. */

@@ -1,0 +1,131 @@
+/**
+ * Entry point of one data-parallel training thread (parallel-trainer.ts): its own wasm backend and copy of
+ * the CNN2D; for each step it reads the weights and its share of the batch from shared memory, computes the
+ * gradient of the batch's mean loss restricted to its samples (so the threads' gradients add up to the
+ * batch's), with batch norm synchronised across threads (batch-norm-block.ts, shared-reducer.ts), and writes
+ * the gradient into its own slot. Does nothing when imported outside such a thread.
+ */
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import * as tf from "@tensorflow/tfjs";
+import { CNN_IMAGE_SIZE, CNN_INPUT_CHANNELS, CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH } from "./architecture";
+import { initBackend } from "./backend";
+import { setBatchNormSync } from "./batch-norm-block";
+import { SharedReducer } from "./shared-reducer";
+import { trainingForward } from "./training-forward";
+
+/** Marker of the workerData a DataParallelTrainer sends. */
+export const PARALLEL_TRAIN_WORKER_KIND = "seismic-xai/cnn-parallel-train";
+
+/** Shared memory of one trainer, as views are made of it on both sides (float32 unless named otherwise). */
+export interface ParallelTrainBuffers {
+  /** Every weight of model.weights, in that order, flattened. */
+  weights: SharedArrayBuffer;
+  /** One slot per thread: the gradient of every trainable weight, in model.trainableWeights order. */
+  grads: SharedArrayBuffer[];
+  /** The non-trainable weights (batch-norm moving statistics) after the step, written by thread 0. */
+  moving: SharedArrayBuffer;
+  /** The standardised batch, batchSize x 33 x 153 x 3. */
+  x: SharedArrayBuffer;
+  /** The batch's labels, int32. */
+  labels: SharedArrayBuffer;
+  /** The batch-norm all-reduce (shared-reducer.ts). */
+  reducer: SharedArrayBuffer;
+}
+
+/** What a trainer hands each thread at start. */
+export interface ParallelTrainWorkerData {
+  kind: typeof PARALLEL_TRAIN_WORKER_KIND;
+  rank: number;
+  modelTopology: {};
+  weightSpecs: tf.io.WeightsManifestEntry[];
+  weightData: ArrayBuffer;
+  buffers: ParallelTrainBuffers;
+}
+
+/** One step: samples [start, end) of a batch of `batchTotal`, shared by `participants` threads. */
+export interface ParallelTrainStep {
+  type: "step";
+  start: number;
+  end: number;
+  batchTotal: number;
+  participants: number;
+}
+
+/** A thread's answer: its samples' share of the batch's mean loss and their correct count, or an error. */
+export type ParallelTrainReply = { type: "ready"; backend: string } | { type: "done"; loss: number; correct: number } | { type: "error"; message: string };
+
+async function serve(data: ParallelTrainWorkerData): Promise<void> {
+  const port = parentPort;
+  if (port === null) return;
+  const reducer = new SharedReducer(data.buffers.reducer, data.rank, 1);
+  try {
+    const backend = await initBackend({ prefer: "wasm", log: false });
+    if (backend !== "wasm" && backend !== "cpu") throw new Error(`data-parallel training needs the wasm or cpu backend, got ${backend}`);
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: data.modelTopology, weightSpecs: data.weightSpecs, weightData: data.weightData }));
+    setBatchNormSync(reducer);
+    const all = model.weights;
+    const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const weights = new Float32Array(data.buffers.weights);
+    const grads = new Float32Array(data.buffers.grads[data.rank]);
+    const moving = new Float32Array(data.buffers.moving);
+    const x = new Float32Array(data.buffers.x);
+    const labels = new Int32Array(data.buffers.labels);
+    port.on("message", (step: ParallelTrainStep) => {
+      try {
+        reducer.participants = step.participants;
+        tf.tidy(() => {
+          let offset = 0;
+          for (const w of all) {
+            const size = w.shape.reduce((p: number, d) => p * (d as number), 1);
+            w.write(tf.tensor(weights.subarray(offset, offset + size), w.shape as number[]));
+            offset += size;
+          }
+        });
+        const n = step.end - step.start;
+        let correctT: tf.Tensor | null = null;
+        const { value, grads: g } = tf.tidy(() => {
+          const input = tf.tensor4d(x.subarray(step.start * CNN_IMAGE_SIZE, step.end * CNN_IMAGE_SIZE), [n, CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH, CNN_INPUT_CHANNELS]);
+          const labelT = tf.tensor1d(labels.subarray(step.start, step.end), "int32");
+          const oneHot = tf.oneHot(labelT, 2);
+          return tf.variableGrads(() => {
+            const logits = trainingForward(model, input, "fused");
+            correctT = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labelT), "int32")));
+            // This thread's share of the batch's mean loss: the shares' gradients add up to the batch's.
+            const sum = tf.losses.softmaxCrossEntropy(oneHot, logits, undefined, undefined, tf.Reduction.SUM);
+            return tf.div(sum, step.batchTotal) as tf.Scalar;
+          }, trainable);
+        });
+        let offset = 0;
+        for (const v of trainable) {
+          const gv = g[v.name].dataSync() as Float32Array;
+          grads.set(gv, offset);
+          offset += gv.length;
+        }
+        if (data.rank === 0) {
+          let o = 0;
+          for (const w of model.nonTrainableWeights) {
+            const values = w.read().dataSync() as Float32Array;
+            moving.set(values, o);
+            o += values.length;
+          }
+        }
+        const loss = value.dataSync()[0];
+        const correct = (correctT as tf.Tensor | null)?.dataSync()[0] ?? 0;
+        tf.dispose([value, correctT as tf.Tensor | null, ...Object.values(g)].filter((t): t is tf.Tensor => t !== null));
+        port.postMessage({ type: "done", loss, correct } satisfies ParallelTrainReply);
+      } catch (e) {
+        // The others may be waiting for this thread inside a batch norm: release them.
+        reducer.abort();
+        port.postMessage({ type: "error", message: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies ParallelTrainReply);
+      }
+    });
+    port.postMessage({ type: "ready", backend } satisfies ParallelTrainReply);
+  } catch (e) {
+    reducer.abort();
+    port.postMessage({ type: "error", message: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies ParallelTrainReply);
+  }
+}
+
+if (!isMainThread && (workerData as ParallelTrainWorkerData | undefined)?.kind === PARALLEL_TRAIN_WORKER_KIND) {
+  void serve(workerData as ParallelTrainWorkerData);
+}

@@ -1,0 +1,201 @@
+/**
+ * Data-parallel training of one CNN2D on several worker threads (the stock wasm backend runs one thread
+ * under Node, docs/tfjs-training.md "Threads"): each step, every thread computes the gradient of the batch's
+ * mean loss over its contiguous share of the batch (parallel-train-worker.ts), and this thread adds the
+ * threads' gradients in thread order and applies Adam once, so the model, its optimiser state and its
+ * checkpoints live here as in one-thread training.
+ *
+ * Batch norm is synchronised: the threads exchange per-channel sums inside the fused batch-norm kernels, so
+ * every thread normalises with the statistics of the whole batch, as the paper's one-process PyTorch
+ * training does. Per-shard statistics (PyTorch's DataParallel without SyncBatchNorm) would change the
+ * model's mathematics with the number of threads; synchronised, only the rounding of the sums does. Results
+ * are therefore identical, byte for byte, for the same seed and the same number of threads, and agree to
+ * float32 rounding (not bit for bit) across thread counts: sums over a batch split differently are added
+ * in a different order.
+ */
+import path from "node:path";
+import type { Worker } from "node:worker_threads";
+import * as tf from "@tensorflow/tfjs";
+import { startModuleWorker } from "../core/worker";
+import { CNN_IMAGE_SIZE } from "./architecture";
+import { captureModelArtifacts } from "./io";
+import {
+  PARALLEL_TRAIN_WORKER_KIND,
+  type ParallelTrainBuffers,
+  type ParallelTrainReply,
+  type ParallelTrainStep,
+  type ParallelTrainWorkerData,
+} from "./parallel-train-worker";
+import { abortSharedReducer, sharedReducerBytes } from "./shared-reducer";
+
+/** What one data-parallel step returns: the batch's mean loss, correct count, and the summed gradients. */
+export interface ParallelStepResult {
+  loss: number;
+  correct: number;
+  /** Gradient of the batch's mean loss per trainable weight (model.trainableWeights order). */
+  grads: Float32Array[];
+  /** The batch-norm moving statistics after the step (model.nonTrainableWeights order). */
+  moving: Float32Array[];
+}
+
+const sizeOf = (shape: readonly (number | null)[]): number => shape.reduce((p: number, d) => p * (d as number), 1);
+
+/** Worker threads training one model together (see the file comment). Call `close()` when done. */
+export class DataParallelTrainer {
+  /** The standardised batch to fill before `step` (batchSize x 33 x 153 x 3). */
+  readonly x: Float32Array;
+  /** The batch's labels to fill before `step`. */
+  readonly labels: Int32Array;
+  private readonly weights: Float32Array;
+  private readonly gradSlots: Float32Array[];
+  private readonly moving: Float32Array;
+  private failure: Error | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly buffers: ParallelTrainBuffers,
+    private readonly trainableSizes: number[],
+    private readonly movingSizes: number[],
+  ) {
+    this.x = new Float32Array(buffers.x);
+    this.labels = new Int32Array(buffers.labels);
+    this.weights = new Float32Array(buffers.weights);
+    this.gradSlots = buffers.grads.map((b) => new Float32Array(b));
+    this.moving = new Float32Array(buffers.moving);
+    workers.forEach((w, i) => {
+      w.on("error", (e) => this.fail(new Error(`training thread ${i} crashed: ${e.message}`)));
+      w.on("exit", (code) => this.fail(new Error(`training thread ${i} exited with code ${code}`)));
+    });
+  }
+
+  /** Number of threads. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Starts `nWorkers` threads for `model` (its architecture; weights are sent each step) and batches of up to `batchSize`. */
+  static async create(model: tf.LayersModel, nWorkers: number, batchSize: number): Promise<DataParallelTrainer> {
+    if (!Number.isInteger(nWorkers) || nWorkers < 2) throw new Error(`DataParallelTrainer: needs at least 2 threads, got ${nWorkers}`);
+    const { artifacts, weightSpecs, weightData } = await captureModelArtifacts(model, "DataParallelTrainer");
+    const trainableSizes = model.trainableWeights.map((w) => sizeOf(w.shape));
+    const movingSizes = model.nonTrainableWeights.map((w) => sizeOf(w.shape));
+    const nWeights = model.weights.reduce((s, w) => s + sizeOf(w.shape), 0);
+    const nTrainable = trainableSizes.reduce((s, k) => s + k, 0);
+    const buffers: ParallelTrainBuffers = {
+      weights: new SharedArrayBuffer(4 * nWeights),
+      grads: Array.from({ length: nWorkers }, () => new SharedArrayBuffer(4 * nTrainable)),
+      moving: new SharedArrayBuffer(4 * movingSizes.reduce((s, k) => s + k, 0)),
+      x: new SharedArrayBuffer(4 * batchSize * CNN_IMAGE_SIZE),
+      labels: new SharedArrayBuffer(4 * batchSize),
+      reducer: new SharedArrayBuffer(sharedReducerBytes(nWorkers)),
+    };
+    const workers: Worker[] = [];
+    const ready: Promise<void>[] = [];
+    for (let rank = 0; rank < nWorkers; rank++) {
+      const data: ParallelTrainWorkerData = {
+        kind: PARALLEL_TRAIN_WORKER_KIND,
+        rank,
+        modelTopology: artifacts.modelTopology as {},
+        weightSpecs,
+        weightData,
+        buffers,
+      };
+      const worker = startModuleWorker(path.join(__dirname, "parallel-train-worker"), { workerData: data });
+      workers.push(worker);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          worker.once("message", (m: ParallelTrainReply) => (m.type === "ready" ? resolve() : reject(new Error(`training thread ${rank} failed to start: ${m.type === "error" ? m.message : m.type}`))));
+          worker.once("error", reject);
+        }),
+      );
+    }
+    try {
+      await Promise.all(ready);
+    } catch (e) {
+      abortSharedReducer(buffers.reducer);
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw e;
+    }
+    return new DataParallelTrainer(workers, buffers, trainableSizes, movingSizes);
+  }
+
+  /** Copies every weight of `model` (model.weights order) to the threads; call before each step. */
+  writeWeights(model: tf.LayersModel): void {
+    let offset = 0;
+    for (const w of model.weights) {
+      const values = w.read().dataSync() as Float32Array;
+      this.weights.set(values, offset);
+      offset += values.length;
+    }
+  }
+
+  /** One step on the first `n` samples of `x` and `labels` (see ParallelStepResult). */
+  async step(n: number): Promise<ParallelStepResult> {
+    if (this.closed) throw new Error("DataParallelTrainer: closed");
+    if (this.failure !== null) throw this.failure;
+    const participants = Math.min(this.workers.length, n);
+    const replies = await Promise.all(
+      this.workers.slice(0, participants).map(
+        (worker, rank) =>
+          new Promise<{ loss: number; correct: number }>((resolve, reject) => {
+            const onMessage = (m: ParallelTrainReply) => {
+              worker.off("message", onMessage);
+              if (m.type === "done") resolve(m);
+              else reject(this.fail(new Error(`training thread ${rank}: ${m.type === "error" ? m.message : m.type}`)));
+            };
+            worker.on("message", onMessage);
+            const step: ParallelTrainStep = {
+              type: "step",
+              start: Math.floor((rank * n) / participants),
+              end: Math.floor(((rank + 1) * n) / participants),
+              batchTotal: n,
+              participants,
+            };
+            worker.postMessage(step);
+          }),
+      ),
+    );
+    let loss = 0;
+    let correct = 0;
+    for (const r of replies) {
+      loss += r.loss;
+      correct += r.correct;
+    }
+    // Added in thread order: the same bytes every run.
+    const grads: Float32Array[] = [];
+    let offset = 0;
+    for (const size of this.trainableSizes) {
+      const g = this.gradSlots[0].slice(offset, offset + size);
+      for (let r = 1; r < participants; r++) {
+        const slot = this.gradSlots[r];
+        for (let i = 0; i < size; i++) g[i] += slot[offset + i];
+      }
+      grads.push(g);
+      offset += size;
+    }
+    const moving: Float32Array[] = [];
+    offset = 0;
+    for (const size of this.movingSizes) {
+      moving.push(this.moving.slice(offset, offset + size));
+      offset += size;
+    }
+    return { loss, correct, grads, moving };
+  }
+
+  /** Stops the threads. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    abortSharedReducer(this.buffers.reducer);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private fail(e: Error): Error {
+    if (this.failure === null && !this.closed) {
+      this.failure = e;
+      abortSharedReducer(this.buffers.reducer);
+    }
+    return this.failure ?? e;
+  }
+}

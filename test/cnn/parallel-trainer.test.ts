@@ -1,0 +1,86 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { buildCnn2d } from "../../lib/cnn/architecture";
+import { DataParallelTrainer } from "../../lib/cnn/parallel-trainer";
+import { computeStandardization, standardizeImages } from "../../lib/cnn/standardize";
+import { trainCnn } from "../../lib/cnn/train";
+import { trainingForward } from "../../lib/cnn/training-forward";
+import { relativeError, useBackend } from "./compare";
+import { syntheticImages } from "./synthetic";
+
+const quiet = { log: false as const };
+const weightsOf = (model: tf.LayersModel): Float32Array[] => model.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array));
+
+test("two threads with synchronised batch norm give the one-thread gradients, loss and moving statistics", async () => {
+  await useBackend("wasm");
+  const n = 7; // odd: the threads' shares differ in size
+  const data = syntheticImages(n, 5);
+  const x = standardizeImages(data.images, n, computeStandardization(data.images, n));
+  const labels = Int32Array.from(data.labels);
+  const model = buildCnn2d({ seed: 4 });
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const trainer = await DataParallelTrainer.create(model, 2, 8);
+  try {
+    trainer.x.set(x);
+    trainer.labels.set(labels);
+    trainer.writeWeights(model);
+    const parallel = await trainer.step(n);
+    // One thread, the same mean loss; it also moves this model's statistics, as each thread moved its copy's.
+    const { value, grads } = tf.tidy(() => {
+      const oneHot = tf.oneHot(tf.tensor1d(labels, "int32"), 2);
+      return tf.variableGrads(() => tf.losses.softmaxCrossEntropy(oneHot, trainingForward(model, tf.tensor4d(x, [n, 33, 153, 3]))) as tf.Scalar, variables);
+    });
+    assert.ok(Math.abs(parallel.loss - value.dataSync()[0]) < 1e-6, `loss ${parallel.loss} vs ${value.dataSync()[0]}`);
+    variables.forEach((v, i) => {
+      const name = model.trainableWeights[i].originalName;
+      const reference = grads[v.name].dataSync() as Float32Array;
+      // The conv biases feed a batch norm, which cancels them: their gradients are rounding noise.
+      if (/conv\d\/bias/.test(name)) assert.ok(Math.max(...Array.from(parallel.grads[i], Math.abs)) < 1e-5, name);
+      else assert.ok(relativeError(parallel.grads[i], reference) < 1e-5, `${name}: relative error ${relativeError(parallel.grads[i], reference)}`);
+    });
+    model.nonTrainableWeights.forEach((w, i) => assert.ok(relativeError(parallel.moving[i], w.read().dataSync()) < 1e-6, w.originalName));
+    tf.dispose([value, ...Object.values(grads)]);
+  } finally {
+    await trainer.close();
+    model.dispose();
+  }
+});
+
+test("data-parallel training gives the same bytes for the same seed and threads, also after a resume", async () => {
+  await useBackend("wasm");
+  const train = syntheticImages(40, 6);
+  const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), "cnn-dp-a-")), fs.mkdtempSync(path.join(os.tmpdir(), "cnn-dp-b-"))];
+  try {
+    const options = { train, batchSize: 16, seed: 2, workers: 2, ...quiet };
+    const straight = buildCnn2d({ seed: 5 });
+    const r = await trainCnn(straight, { ...options, epochs: 2, checkpointDir: dirs[0] });
+    assert.equal(r.workers, 2);
+    const again = buildCnn2d({ seed: 5 });
+    await trainCnn(again, { ...options, epochs: 1, checkpointDir: dirs[1] });
+    again.dispose();
+    const resumed = buildCnn2d({ seed: 5 });
+    const r2 = await trainCnn(resumed, { ...options, epochs: 2, checkpointDir: dirs[1], resume: true });
+    assert.equal(r2.resumedFromEpoch, 1);
+    assert.deepEqual(weightsOf(resumed), weightsOf(straight));
+
+    // One thread: the same mathematics, summed in another order.
+    const single = buildCnn2d({ seed: 5 });
+    const r1 = await trainCnn(single, { ...options, workers: 1, epochs: 2 });
+    assert.ok(Math.abs(r1.history[1].loss - r.history[1].loss) < 1e-3, `loss ${r1.history[1].loss} vs ${r.history[1].loss}`);
+    for (const m of [straight, resumed, single]) m.dispose();
+  } finally {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test("trainCnn rejects a worker count that is not a positive integer", async () => {
+  await useBackend("wasm");
+  const model = buildCnn2d({ seed: 1 });
+  await assert.rejects(trainCnn(model, { train: syntheticImages(4, 1), workers: 0, ...quiet }), /workers must be a positive integer, got 0/);
+  model.dispose();
+});
+
