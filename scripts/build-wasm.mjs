@@ -9,8 +9,12 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
-/** source (AssemblyScript) -> module (committed .wasm), relative to the repository root */
-const KERNELS = [["lib/shap/maskers/assembly/inpaint-telea.ts", "lib/shap/maskers/inpaint-telea.wasm"]];
+/** source (AssemblyScript) -> module (committed .wasm), relative to the repository root, and extra flags */
+const KERNELS = [
+  ["lib/shap/maskers/assembly/inpaint-telea.ts", "lib/shap/maskers/inpaint-telea.wasm", []],
+  // Works in the memory of tf.js' wasm backend, which it imports (lib/cnn/batch-norm-wasm.ts).
+  ["lib/cnn/assembly/batch-norm-kernels.ts", "lib/cnn/batch-norm-kernels.wasm", ["--importMemory", "--noExportMemory"]],
+];
 
 // Speed-optimised release build; the stub runtime (no allocator or GC: the kernels manage their memory), no
 // imports (no abort), and SIMD (Node 16.4+). The flags are part of the build: a change shows up in --check.
@@ -19,10 +23,10 @@ const FLAGS = ["--optimizeLevel", "3", "--shrinkLevel", "0", "--noAssert", "--ru
 const check = process.argv.includes("--check");
 const asc = await import("assemblyscript/asc");
 let failed = 0;
-for (const [source, module] of KERNELS) {
+for (const [source, module, extraFlags] of KERNELS) {
   const outputs = new Map();
   const stderr = asc.createMemoryStream();
-  const { error } = await asc.main([source, "--outFile", module, ...FLAGS], {
+  const { error } = await asc.main([source, "--outFile", module, ...FLAGS, ...extraFlags], {
     stdout: asc.createMemoryStream(),
     stderr,
     baseDir: root,

@@ -10,6 +10,7 @@
  * both directions with the layers path.
  */
 import * as tf from "@tensorflow/tfjs";
+import { batchNormKernelsFor, type BatchNormKernels } from "./batch-norm-wasm";
 import { registerTypedKernel } from "./typed-kernel";
 
 /**
@@ -86,12 +87,14 @@ function ensureRegistered(): void {
       return [{ shape: [xs[0], Math.floor(xs[1] / ps), Math.floor(xs[2] / ps), xs[3]] }, { shape: [xs[3]] }, { shape: [xs[3]] }];
     },
     body: forwardBody,
+    scratchFloats: ([xs]) => 2 * 5 * xs[3],
   });
   registerTypedKernel({
     kernelName: BN_BLOCK_GRAD_KERNEL,
     inputNames: ["dy", "x", "bias", "gamma", "beta", "mean", "variance"],
     outputs: ([, xs]) => [{ shape: xs.slice() }, { shape: [xs[3]] }, { shape: [xs[3]] }, { shape: [xs[3]] }],
     body: backwardBody,
+    scratchFloats: ([, xs]) => 2 * 8 * xs[3],
   });
   tf.registerGradient({
     kernelName: BN_BLOCK_KERNEL,
@@ -130,12 +133,34 @@ function affineOf(mean: Float32Array, variance: Float32Array, bias: Float32Array
   return { meanX, rstd, scale, shift };
 }
 
-function forwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: number[][], attrs: tf.NamedAttrMap): void {
+/** The WebAssembly kernels when the tensors live in the wasm backend's memory and C is even, else null. */
+function wasmKernelsFor(x: Float32Array, c: number, scratch: Float32Array): BatchNormKernels | null {
+  if (c % 2 !== 0 || scratch.byteOffset % 8 !== 0 || scratch.length === 0) return null;
+  return batchNormKernelsFor(x.buffer);
+}
+
+/** `count` float64 vectors of length c laid out in the scratch memory; their byte offsets and views. */
+function scratchVectors(scratch: Float32Array, c: number, count: number): { ptr: number[]; view: Float64Array[] } {
+  const ptr: number[] = [];
+  const view: Float64Array[] = [];
+  for (let i = 0; i < count; i++) {
+    ptr.push(scratch.byteOffset + 8 * c * i);
+    view.push(new Float64Array(scratch.buffer, scratch.byteOffset + 8 * c * i, c));
+  }
+  return { ptr, view };
+}
+
+function forwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: number[][], attrs: tf.NamedAttrMap, scratch: Float32Array): void {
   const [x, bias, gamma, beta] = inputs;
   const [out, mean, variance] = outputs;
   const [n, h, w, c] = shapes[0];
   const m = n * h * w;
   const total = m * c;
+  const kernels = wasmKernelsFor(x, c, scratch);
+  if (kernels !== null) {
+    forwardWasm(kernels, inputs, outputs, shapes[0], attrs, scratch);
+    return;
+  }
   // One pass of float64 sums of deviations from a per-channel shift (the channel's first value): no
   // cancellation worth the name in float64, and one pass less than mean-then-deviations.
   if (batchNormSync === null) {
@@ -195,10 +220,15 @@ function forwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: nu
   }
 }
 
-function backwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: number[][], attrs: tf.NamedAttrMap): void {
+function backwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: number[][], attrs: tf.NamedAttrMap, scratch: Float32Array): void {
   const [dy, x, bias, gamma, beta, mean, variance] = inputs;
   const [dx, dBias, dGamma, dBeta] = outputs;
   const [n, h, w, c] = shapes[1];
+  const kernels = wasmKernelsFor(x, c, scratch);
+  if (kernels !== null) {
+    backwardWasm(kernels, inputs, outputs, shapes[1], attrs, scratch);
+    return;
+  }
   const mLocal = n * h * w;
   const total = mLocal * c;
   const { meanX, rstd, scale, shift } = affineOf(mean, variance, bias, gamma, beta, attrs.epsilon as number);
@@ -324,4 +354,92 @@ function syncedStatistics(sync: BatchNormSync, x: Float32Array, mLocal: number, 
     mean[k] = meanX[k] + bias[k];
     variance[k] = sq[k] / m;
   }
+}
+
+
+/** forwardBody with the WebAssembly kernels (same arithmetic, see assembly/batch-norm-kernels.ts). */
+function forwardWasm(k: BatchNormKernels, inputs: Float32Array[], outputs: Float32Array[], shape: number[], attrs: tf.NamedAttrMap, scratch: Float32Array): void {
+  const [x, bias, gamma, beta] = inputs;
+  const [out, mean, variance] = outputs;
+  const [n, h, w, c] = shape;
+  const m = n * h * w;
+  const { ptr, view } = scratchVectors(scratch, c, 5);
+  const [shiftV, sumV, sqV, scaleV, affineShiftV] = view;
+  const [shiftP, sumP, sqP, scaleP, affineShiftP] = ptr;
+  sumV.fill(0);
+  sqV.fill(0);
+  if (batchNormSync === null) {
+    for (let q = 0; q < c; q++) shiftV[q] = x[q];
+    k.sumDeviations(x.byteOffset, m, c, shiftP, sumP, sqP, 1);
+    for (let q = 0; q < c; q++) {
+      const meanD = sumV[q] / m;
+      mean[q] = shiftV[q] + meanD + bias[q];
+      variance[q] = Math.max(0, sqV[q] / m - meanD * meanD);
+    }
+  } else {
+    // The two rounds of syncedStatistics, each pass over x in WebAssembly.
+    shiftV.fill(0);
+    k.sumDeviations(x.byteOffset, m, c, shiftP, sumP, sqP, 0);
+    const sums = new Float64Array(c + 1);
+    sums.set(sumV);
+    sums[c] = m;
+    batchNormSync.allReduce(sums);
+    const mAll = sums[c];
+    for (let q = 0; q < c; q++) shiftV[q] = sums[q] / mAll;
+    sumV.fill(0);
+    k.sumDeviations(x.byteOffset, m, c, shiftP, sumP, sqP, 1);
+    const sq = Float64Array.from(sqV);
+    batchNormSync.allReduce(sq);
+    for (let q = 0; q < c; q++) {
+      mean[q] = shiftV[q] + bias[q];
+      variance[q] = sq[q] / mAll;
+    }
+  }
+  const { scale, shift } = affineOf(mean, variance, bias, gamma, beta, attrs.epsilon as number);
+  scaleV.set(scale);
+  affineShiftV.set(shift);
+  if (attrs.poolSize === 2) k.normPoolRelu(x.byteOffset, n, h, w, c, scaleP, affineShiftP, out.byteOffset);
+  else k.normRelu(x.byteOffset, m, c, scaleP, affineShiftP, out.byteOffset);
+}
+
+/** backwardBody with the WebAssembly kernels (same arithmetic, see assembly/batch-norm-kernels.ts). */
+function backwardWasm(k: BatchNormKernels, inputs: Float32Array[], outputs: Float32Array[], shape: number[], attrs: tf.NamedAttrMap, scratch: Float32Array): void {
+  const [dy, x, bias, gamma, beta, mean, variance] = inputs;
+  const [dx, dBias, dGamma, dBeta] = outputs;
+  const [n, h, w, c] = shape;
+  const mLocal = n * h * w;
+  const affine = affineOf(mean, variance, bias, gamma, beta, attrs.epsilon as number);
+  const { ptr, view } = scratchVectors(scratch, c, 8);
+  const [scaleV, shiftV, meanXV, rstdV, sumGV, sumGzV, kfV, accV] = view;
+  const [scaleP, shiftP, meanXP, rstdP, sumGP, sumGzP, kfP, accP] = ptr;
+  scaleV.set(affine.scale);
+  shiftV.set(affine.shift);
+  meanXV.set(affine.meanX);
+  rstdV.set(affine.rstd);
+  sumGV.fill(0);
+  sumGzV.fill(0);
+  accV.fill(0);
+  if (attrs.poolSize === 2) {
+    dx.fill(0);
+    k.poolReluBackward(dy.byteOffset, x.byteOffset, n, h, w, c, scaleP, shiftP, meanXP, rstdP, dx.byteOffset, sumGP, sumGzP);
+  } else {
+    k.reluBackward(dy.byteOffset, x.byteOffset, mLocal, c, scaleP, shiftP, meanXP, rstdP, dx.byteOffset, sumGP, sumGzP);
+  }
+  // This thread's shares go out as the gradients of beta and gamma; dx needs the whole batch's sums.
+  dBeta.set(sumGV);
+  dGamma.set(sumGzV);
+  let m = mLocal;
+  if (batchNormSync !== null) {
+    const shared = new Float64Array(2 * c + 1);
+    shared.set(sumGV, 0);
+    shared.set(sumGzV, c);
+    shared[2 * c] = mLocal;
+    batchNormSync.allReduce(shared);
+    sumGV.set(shared.subarray(0, c));
+    sumGzV.set(shared.subarray(c, 2 * c));
+    m = shared[2 * c];
+  }
+  for (let q = 0; q < c; q++) kfV[q] = (gamma[q] * rstdV[q]) / m;
+  k.batchNormBackward(x.byteOffset, mLocal, c, m, meanXP, rstdP, kfP, sumGP, sumGzP, dx.byteOffset, accP);
+  dBias.set(accV);
 }

@@ -14,8 +14,12 @@ export interface TypedOutputSpec {
   shape: number[];
 }
 
-/** A kernel body: reads `inputs` (in `inputNames` order), writes every element of `outputs`. */
-export type TypedKernelBody = (inputs: Float32Array[], outputs: Float32Array[], shapes: number[][], attrs: tf.NamedAttrMap) => void;
+/**
+ * A kernel body: reads `inputs` (in `inputNames` order), writes every element of `outputs`; `scratch` is
+ * working memory of the size the definition asks for, in the same memory as the tensors (on wasm: the
+ * backend's heap, where WebAssembly kernels can reach it), 8-byte aligned, contents undefined.
+ */
+export type TypedKernelBody = (inputs: Float32Array[], outputs: Float32Array[], shapes: number[][], attrs: tf.NamedAttrMap, scratch: Float32Array) => void;
 
 /** Definition of a typed kernel (see `registerTypedKernel`). */
 export interface TypedKernelDef {
@@ -25,6 +29,8 @@ export interface TypedKernelDef {
   /** Output shapes from the input shapes (same order as `inputNames`) and the attributes. */
   outputs: (shapes: number[][], attrs: tf.NamedAttrMap) => TypedOutputSpec[];
   body: TypedKernelBody;
+  /** float32 values of scratch memory the body needs, from the input shapes. @default 0 */
+  scratchFloats?: (shapes: number[][]) => number;
 }
 
 interface CpuData {
@@ -52,19 +58,31 @@ export function registerTypedKernel(def: TypedKernelDef): void {
         const shapes = infos.map((t) => t.shape);
         const a = attrs ?? {};
         const specs = def.outputs(shapes, a);
+        const scratchFloats = def.scratchFloats?.(shapes) ?? 0;
         if (backendName === "wasm") {
           const wasm = backend as BackendWasm;
           const outs = specs.map((s) => wasm.makeOutput(s.shape, "float32"));
-          // Views only after every allocation: a later malloc may grow (and detach) the heap.
-          const inViews = infos.map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
-          const outViews = outs.map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
-          def.body(inViews, outViews, shapes, a);
+          // Two extra floats so that the scratch can start on an 8-byte boundary.
+          const scratchInfo = scratchFloats > 0 ? wasm.makeOutput([scratchFloats + 2], "float32") : null;
+          try {
+            // Views only after every allocation: a later malloc may grow (and detach) the heap.
+            const inViews = infos.map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
+            const outViews = outs.map((t) => wasm.typedArrayFromHeap(t) as Float32Array);
+            let scratch = new Float32Array(0);
+            if (scratchInfo !== null) {
+              const raw = wasm.typedArrayFromHeap(scratchInfo) as Float32Array;
+              scratch = raw.subarray(raw.byteOffset % 8 === 0 ? 0 : 1).subarray(0, scratchFloats);
+            }
+            def.body(inViews, outViews, shapes, a, scratch);
+          } finally {
+            if (scratchInfo !== null) wasm.disposeData(scratchInfo.dataId);
+          }
           return outs;
         }
         const cpu = backend as unknown as CpuData;
         const inArrays = infos.map((t) => cpu.data.get(t.dataId).values);
         const outArrays = specs.map((s) => new Float32Array(s.shape.reduce((p, d) => p * d, 1)));
-        def.body(inArrays, outArrays, shapes, a);
+        def.body(inArrays, outArrays, shapes, a, new Float32Array(scratchFloats));
         return specs.map((s, i) => cpu.makeTensorInfo(s.shape, "float32", outArrays[i]));
       },
     });

@@ -51,6 +51,10 @@ for (const backend of ["wasm", "cpu"] as const) {
     [[2, 5, 7, 3], 2], // odd sizes: the last row and column are dropped by the pool (floor)
     [[3, 4, 6, 5], 2],
     [[3, 4, 6, 5], 1],
+    // Even channel counts: on wasm these run the WebAssembly kernels (assembly/batch-norm-kernels.ts).
+    [[2, 5, 7, 4], 2],
+    [[3, 4, 6, 6], 1],
+    [[4, 9, 11, 32], 2],
   ] as [[number, number, number, number], 1 | 2][]) {
     test(`fused batch-norm block equals the layers path on ${backend}: shape ${shape}, pool ${poolSize}`, async () => {
       const v = values(shape, poolSize, 20 + poolSize);

@@ -1,0 +1,69 @@
+/**
+ * Loads the WebAssembly batch-norm kernels (./batch-norm-kernels.wasm, compiled from
+ * ./assembly/batch-norm-kernels.ts by `npm run build:wasm`) into the memory of tf.js' wasm backend, so that
+ * they compute on tensors where the backend keeps them.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { InputError } from "../core/errors";
+
+/** The exports of batch-norm-kernels.wasm; pointers are byte offsets into the backend's memory. */
+export interface BatchNormKernels {
+  sumDeviations(x: number, m: number, c: number, shift: number, sum: number, sumSq: number, withSquares: number): void;
+  normRelu(x: number, m: number, c: number, scale: number, shift: number, out: number): void;
+  normPoolRelu(x: number, n: number, h: number, w: number, c: number, scale: number, shift: number, out: number): void;
+  reluBackward(dy: number, x: number, m: number, c: number, scale: number, shift: number, meanX: number, rstd: number, dx: number, sumG: number, sumGz: number): void;
+  poolReluBackward(dy: number, x: number, n: number, h: number, w: number, c: number, scale: number, shift: number, meanX: number, rstd: number, dx: number, sumG: number, sumGz: number): void;
+  batchNormBackward(x: number, m: number, c: number, count: number, meanX: number, rstd: number, kf: number, sumG: number, sumGz: number, dx: number, acc: number): void;
+}
+
+/** The part of the WebAssembly global used here (the project's ES2022 type libraries do not declare it). */
+interface WebAssemblyApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+
+let compiled: object | null = null;
+let instance: { memory: WasmMemory; kernels: BatchNormKernels } | null = null;
+
+/** The wasm backend's memory (its emscripten module's), or null when that backend is not initialised. */
+function backendMemory(): WasmMemory | null {
+  if (tf.findBackendFactory("wasm") === null) return null;
+  let backend: unknown;
+  try {
+    backend = tf.findBackend("wasm");
+  } catch {
+    return null;
+  }
+  const memory = (backend as { wasm?: { asm?: { memory?: WasmMemory } } } | null)?.wasm?.asm?.memory;
+  return memory ?? null;
+}
+
+/**
+ * The kernels instantiated on the wasm backend's memory when `heap` (the buffer a typed kernel's views are
+ * made on) is that memory's current buffer; null otherwise (the cpu backend, or no wasm backend).
+ */
+export function batchNormKernelsFor(heap: ArrayBufferLike): BatchNormKernels | null {
+  const memory = backendMemory();
+  if (memory === null || memory.buffer !== heap) return null;
+  if (instance === null || instance.memory !== memory) {
+    const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+    if (compiled === null) {
+      const file = path.join(__dirname, "batch-norm-kernels.wasm");
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(file);
+      } catch (e) {
+        throw new InputError(file, `cannot be read (${e instanceof Error ? e.message : String(e)}); it is part of the repository: rebuild it with \`npm run build:wasm\``);
+      }
+      compiled = new wasm.Module(bytes);
+    }
+    instance = { memory, kernels: new wasm.Instance(compiled, { env: { memory } }).exports as BatchNormKernels };
+  }
+  return instance.kernels;
+}
