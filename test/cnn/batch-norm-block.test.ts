@@ -77,3 +77,15 @@ test("fused batch-norm block rejects per-channel inputs of the wrong size", asyn
   const x = tf.zeros([1, 2, 2, 3]) as tf.Tensor4D;
   assert.throws(() => batchNormPoolRelu(x, tf.zeros([3]), tf.zeros([4]), tf.zeros([3]), { epsilon: EPS, poolSize: 2 }), /gamma must have shape \[3\]/);
 });
+
+test("the WebAssembly batch-norm kernels (wasm) give the bytes of the JavaScript bodies (cpu)", async () => {
+  for (const [shape, poolSize] of [
+    [[4, 9, 11, 32], 2],
+    [[3, 4, 6, 6], 1],
+  ] as [[number, number, number, number], 1 | 2][]) {
+    const v = values(shape, poolSize, 40 + poolSize);
+    const wasm = await onBackend("wasm", run(shape, poolSize, true, v));
+    const cpu = await onBackend("cpu", run(shape, poolSize, true, v));
+    wasm.forEach((w, i) => assert.deepEqual(new Uint8Array(w.buffer), new Uint8Array(cpu[i].buffer), `${NAMES[i]}, shape ${shape}`));
+  }
+});
