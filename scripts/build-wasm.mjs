@@ -14,6 +14,7 @@ const KERNELS = [
   ["lib/shap/maskers/assembly/inpaint-telea.ts", "lib/shap/maskers/inpaint-telea.wasm", []],
   // Works in the memory of tf.js' wasm backend, which it imports (lib/cnn/batch-norm-wasm.ts).
   ["lib/cnn/assembly/batch-norm-kernels.ts", "lib/cnn/batch-norm-kernels.wasm", ["--importMemory", "--noExportMemory"]],
+  ["lib/cnn/assembly/conv-kernels.ts", "lib/cnn/conv-kernels.wasm", ["--importMemory", "--noExportMemory"]],
 ];
 
 // Speed-optimised release build; the stub runtime (no allocator or GC: the kernels manage their memory), no

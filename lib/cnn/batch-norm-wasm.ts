@@ -1,7 +1,7 @@
 /**
- * Loads the WebAssembly batch-norm kernels (./batch-norm-kernels.wasm, compiled from
- * ./assembly/batch-norm-kernels.ts by `npm run build:wasm`) into the memory of tf.js' wasm backend, so that
- * they compute on tensors where the backend keeps them.
+ * Loads the project's WebAssembly training kernels (./batch-norm-kernels.wasm and ./conv-kernels.wasm,
+ * compiled from ./assembly/ by `npm run build:wasm`) into the memory of tf.js' wasm backend, so that they
+ * compute on tensors where the backend keeps them.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -28,8 +28,14 @@ interface WasmMemory {
   readonly buffer: ArrayBuffer;
 }
 
-let compiled: object | null = null;
-let instance: { memory: WasmMemory; kernels: BatchNormKernels } | null = null;
+/** The exports of conv-kernels.wasm; pointers are byte offsets into the backend's memory. */
+export interface ConvKernels {
+  filterGradientScratchBytes(k: number, co: number): number;
+  filterGradient(x: number, n: number, h: number, w: number, ci: number, dy: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, out: number, scratch: number): void;
+}
+
+const compiled = new Map<string, object>();
+const instances = new Map<string, { memory: WasmMemory; exports: unknown }>();
 
 /** The wasm backend's memory (its emscripten module's), or null when that backend is not initialised. */
 function backendMemory(): WasmMemory | null {
@@ -45,25 +51,38 @@ function backendMemory(): WasmMemory | null {
 }
 
 /**
- * The kernels instantiated on the wasm backend's memory when `heap` (the buffer a typed kernel's views are
- * made on) is that memory's current buffer; null otherwise (the cpu backend, or no wasm backend).
+ * The kernels instantiated on the wasm backend's memory when `heap` (the buffer a kernel's views are made
+ * on) is that memory's current buffer; null otherwise (the cpu backend, or no wasm backend).
  */
 export function batchNormKernelsFor(heap: ArrayBufferLike): BatchNormKernels | null {
+  return kernelsFor<BatchNormKernels>("batch-norm-kernels.wasm", heap);
+}
+
+/** As batchNormKernelsFor, for the convolution kernels. */
+export function convKernelsFor(heap: ArrayBufferLike): ConvKernels | null {
+  return kernelsFor<ConvKernels>("conv-kernels.wasm", heap);
+}
+
+function kernelsFor<T>(fileName: string, heap: ArrayBufferLike): T | null {
   const memory = backendMemory();
   if (memory === null || memory.buffer !== heap) return null;
-  if (instance === null || instance.memory !== memory) {
+  let instance = instances.get(fileName);
+  if (instance === undefined || instance.memory !== memory) {
     const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-    if (compiled === null) {
-      const file = path.join(__dirname, "batch-norm-kernels.wasm");
+    let module = compiled.get(fileName);
+    if (module === undefined) {
+      const file = path.join(__dirname, fileName);
       let bytes: Buffer;
       try {
         bytes = fs.readFileSync(file);
       } catch (e) {
         throw new InputError(file, `cannot be read (${e instanceof Error ? e.message : String(e)}); it is part of the repository: rebuild it with \`npm run build:wasm\``);
       }
-      compiled = new wasm.Module(bytes);
+      module = new wasm.Module(bytes);
+      compiled.set(fileName, module);
     }
-    instance = { memory, kernels: new wasm.Instance(compiled, { env: { memory } }).exports as BatchNormKernels };
+    instance = { memory, exports: new wasm.Instance(module, { env: { memory } }).exports };
+    instances.set(fileName, instance);
   }
-  return instance.kernels;
+  return instance.exports as T;
 }

@@ -21,6 +21,7 @@ import * as tf from "@tensorflow/tfjs";
 // Imported for its side effect: the stock wasm kernels must be registered before we wrap them.
 import "@tensorflow/tfjs-backend-wasm";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
+import { convKernelsFor } from "./batch-norm-wasm";
 
 type TensorInfo = tf.TensorInfo;
 type KernelFunc = tf.KernelFunc;
@@ -107,6 +108,17 @@ function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs): Tenso
   }
   const k = kh * kw * ci;
   const p = n * oh * ow;
+  const fast = co % 8 === 0 ? convKernelsFor(f32(wasm, x).buffer) : null;
+  if (fast !== null) {
+    // The blocked WebAssembly kernel (assembly/conv-kernels.ts); tf.js keeps x and dy in the same memory.
+    const out = wasm.makeOutput(filterShape.slice(), "float32");
+    const scratch = wasm.makeOutput([Math.ceil(fast.filterGradientScratchBytes(k, co) / 4)], "float32");
+    const ptr = (t: TensorInfo) => f32(wasm, t).byteOffset;
+    const { top, left } = info.padInfo;
+    fast.filterGradient(ptr(x), n, h, w, ci, ptr(dy), oh, ow, co, kh, kw, sh, sw, top, left, ptr(out), ptr(scratch));
+    wasm.disposeData(scratch.dataId);
+    return out;
+  }
   const cols = wasm.makeOutput([1, k, p], "float32");
   // Views only after the last allocation: growing the wasm memory detaches earlier views.
   const xv = f32(wasm, x);

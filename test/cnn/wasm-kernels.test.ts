@@ -18,6 +18,10 @@ const CASES: ConvCase[] = [
   { name: "3x3 stride 2 pad 1 (conv2)", x: [2, 8, 10, 5], filter: [3, 3, 5, 6], strides: 2, pad: 1 },
   { name: "3x3 stride 2 explicit pad, odd sizes", x: [1, 9, 13, 2], filter: [3, 3, 2, 3], strides: 2, pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
   { name: "3x3 stride 2 valid", x: [3, 9, 9, 2], filter: [3, 3, 2, 2], strides: 2, pad: "valid" },
+  // Output channels a multiple of 8: the filter gradient runs the WebAssembly kernel (assembly/conv-kernels.ts),
+  // here over more pixels than one of its blocks of 128 (154 and 270).
+  { name: "3x3 stride 1 same, 8 filters (WebAssembly filter gradient)", x: [2, 7, 11, 3], filter: [3, 3, 3, 8], strides: 1, pad: "same" },
+  { name: "3x3 stride 2 pad 1, 16 filters (WebAssembly filter gradient)", x: [3, 12, 30, 5], filter: [3, 3, 5, 16], strides: 2, pad: 1 },
 ];
 
 function outShape(c: ConvCase): [number, number, number, number] {

@@ -1,0 +1,108 @@
+/**
+ * AssemblyScript source of the WebAssembly filter gradient of 2-D convolution behind the wasm backend's
+ * Conv2DBackpropFilter (../wasm-kernels.ts), compiled by `npm run build:wasm` to ../conv-kernels.wasm; a test
+ * checks that the committed module is what this source compiles to.
+ *
+ * dFilter[kh, kw, ci, co] = sum over pixels p = (b, oy, ox) of x[b, oy*sh + kh - top, ox*sw + kw - left, ci]
+ * * dy[p, co]. Why not im2col and the backend's matrix product: that product's reduction runs over every
+ * output pixel of the batch (161,568 for conv1 at batch 32) with few rows and columns, so its operands
+ * stream from memory once per output tile, and the im2col of such a matrix costs a third again. Here the
+ * pixels go in blocks of BLOCK: a block's patches are gathered into a small row-major [BLOCK, Kp] buffer
+ * (K = kh * kw * ci padded with zeros to a multiple of 4), and each 4 x 8 tile of the gradient accumulates
+ * the block in eight f32x4 registers. Sums run over the pixels in order, in float32.
+ *
+ * Memory: the module imports tf.js' wasm-backend memory (`env.memory`) and keeps nothing of its own (stub
+ * runtime, no data); every pointer is a byte offset into that memory. Tensors are NHWC float32; co is a
+ * multiple of 8.
+ */
+
+/** Pixels per block. */
+const BLOCK: i32 = 128;
+
+/** Bytes of scratch `filterGradient` needs: the block buffer and the padded [Kp, co] accumulator. */
+export function filterGradientScratchBytes(k: i32, co: i32): i32 {
+  const kp = (k + 3) & ~3;
+  return (BLOCK * kp + kp * co) << 2;
+}
+
+/**
+ * Writes dFilter [k = kh * kw * ci, co] to `out` from x [n, h, w, ci] and dy [n, oh, ow, co]; `scratch`
+ * holds filterGradientScratchBytes(k, co) bytes.
+ */
+export function filterGradient(
+  x: usize, n: i32, h: i32, w: i32, ci: i32,
+  dy: usize, oh: i32, ow: i32, co: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32,
+  out: usize, scratch: usize,
+): void {
+  const k = kh * kw * ci;
+  const kp = (k + 3) & ~3;
+  const cols = scratch;
+  const acc = scratch + (<usize>(BLOCK * kp) << 2);
+  memory.fill(acc, 0, <usize>(kp * co) << 2);
+  memory.fill(cols, 0, <usize>(BLOCK * kp) << 2);
+  const total = n * oh * ow;
+  const rowBytes = <usize>kp << 2;
+  const dyRow = <usize>co << 2;
+  const runBytes = <usize>ci << 2;
+  for (let p0 = 0; p0 < total; p0 += BLOCK) {
+    const nb = min(BLOCK, total - p0);
+    // Gather: row r of the block is the receptive field of pixel p0 + r, zeros outside the image.
+    for (let r = 0; r < nb; r++) {
+      const p = p0 + r;
+      const b = p / (oh * ow);
+      const rem = p - b * oh * ow;
+      const oy = rem / ow;
+      const ox = rem - oy * ow;
+      let dst = cols + <usize>r * rowBytes;
+      for (let fy = 0; fy < kh; fy++) {
+        const iy = oy * sh + fy - top;
+        for (let fx = 0; fx < kw; fx++) {
+          const ix = ox * sw + fx - left;
+          if (iy < 0 || iy >= h || ix < 0 || ix >= w) memory.fill(dst, 0, runBytes);
+          else memory.copy(dst, x + ((<usize>(b * h + iy) * <usize>w + <usize>ix) * runBytes), runBytes);
+          dst += runBytes;
+        }
+      }
+    }
+    const dyBlock = dy + <usize>p0 * dyRow;
+    for (let kt = 0; kt < kp; kt += 4) {
+      for (let ct = 0; ct < co; ct += 8) {
+        const t0 = acc + ((<usize>kt * <usize>co + <usize>ct) << 2);
+        const t1 = t0 + dyRow;
+        const t2 = t1 + dyRow;
+        const t3 = t2 + dyRow;
+        let c00 = v128.load(t0), c01 = v128.load(t0, 16);
+        let c10 = v128.load(t1), c11 = v128.load(t1, 16);
+        let c20 = v128.load(t2), c21 = v128.load(t2, 16);
+        let c30 = v128.load(t3), c31 = v128.load(t3, 16);
+        let a = cols + (<usize>kt << 2);
+        let d = dyBlock + (<usize>ct << 2);
+        for (let r = 0; r < nb; r++) {
+          const av = v128.load(a);
+          const b0 = v128.load(d);
+          const b1 = v128.load(d, 16);
+          const a0 = i32x4.shuffle(av, av, 0, 0, 0, 0);
+          const a1 = i32x4.shuffle(av, av, 1, 1, 1, 1);
+          const a2 = i32x4.shuffle(av, av, 2, 2, 2, 2);
+          const a3 = i32x4.shuffle(av, av, 3, 3, 3, 3);
+          c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+          c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+          c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+          c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+          c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+          c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+          c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+          c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+          a += rowBytes;
+          d += dyRow;
+        }
+        v128.store(t0, c00); v128.store(t0, c01, 16);
+        v128.store(t1, c10); v128.store(t1, c11, 16);
+        v128.store(t2, c20); v128.store(t2, c21, 16);
+        v128.store(t3, c30); v128.store(t3, c31, 16);
+      }
+    }
+  }
+  memory.copy(out, acc, <usize>(k * co) << 2);
+}
