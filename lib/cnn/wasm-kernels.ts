@@ -214,6 +214,7 @@ function batchMatMulWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | Tens
   const batchB = b.shape.slice(0, -2).reduce((s, d) => s * d, 1);
   if ((!transposeA && !transposeB) || batchA !== 1 || batchB !== 1 || a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
   const transpose = tf.getKernel("Transpose", "wasm").kernelFunc;
+  if (transposeB && !transposeA && sizeOf(b.shape) > 4 * sizeOf(a.shape)) return viaTransposedProduct(args, transpose);
   const flip = (t: TensorInfo): TensorInfo => {
     const r = t.shape[t.shape.length - 2];
     const c = t.shape[t.shape.length - 1];
@@ -229,6 +230,30 @@ function batchMatMulWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | Tens
   if (transposeB) wasm.disposeData(b2.dataId);
   const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   out.shape = outer.concat(out.shape.slice(-2));
+  return out;
+}
+
+const sizeOf = (shape: number[]): number => shape.reduce((p, d) => p * d, 1);
+
+/**
+ * a [M, K] times b^T for a large b [N, K] (the dense layers' input gradient, dy times the kernel transposed):
+ * computed as (b a^T)^T, so that only the small a and the [N, M] result are transposed, not the 1.2 M
+ * values of fc1's kernel, which XNNPACK would then also pack on every step.
+ */
+function viaTransposedProduct(args: KernelArgs, transpose: KernelFunc): TensorInfo {
+  const { inputs, backend } = args;
+  const wasm = backend as BackendWasm;
+  const a = inputs.a as TensorInfo;
+  const b = inputs.b as TensorInfo;
+  const [m, k] = a.shape.slice(-2);
+  const n = b.shape[b.shape.length - 2];
+  const aT = transpose({ inputs: { x: view(a, [m, k]) }, backend, attrs: { perm: [1, 0] } }) as TensorInfo;
+  const product = wasmMatMul(wasm, view(b, [1, n, k]), view(aT, [1, k, m]));
+  wasm.disposeData(aT.dataId);
+  const out = transpose({ inputs: { x: view(product, [n, m]) }, backend, attrs: { perm: [1, 0] } }) as TensorInfo;
+  wasm.disposeData(product.dataId);
+  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  out.shape = outer.concat([m, n]);
   return out;
 }
 

@@ -83,6 +83,17 @@ test("BatchMatMul with transposed operands on wasm agrees with cpu", async () =>
   }
 });
 
+test("BatchMatMul of a small a and a large transposed b (the dense input gradient) on wasm agrees with cpu", async () => {
+  // a [4, 6] times b^T with b [50, 6]: computed as (b a^T)^T on wasm.
+  const a = randomFloats(4 * 6, 7);
+  const b = randomFloats(50 * 6, 8);
+  const run = () => [tf.matMul(tf.tensor2d(a, [4, 6]), tf.tensor2d(b, [50, 6]), false, true)];
+  const [wasm] = await onBackend("wasm", run);
+  const [cpu] = await onBackend("cpu", run);
+  assert.equal(wasm.length, 200);
+  assert.ok(relativeError(wasm, cpu) < LIMIT, `relative error ${relativeError(wasm, cpu)}`);
+});
+
 test("Sum over leading axes on wasm agrees with cpu (and other axes still work)", async () => {
   const x = randomFloats(4 * 10 * 6 * 5, 7);
   for (const [axes, keepDims] of [
