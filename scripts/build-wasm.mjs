@@ -12,7 +12,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** source (AssemblyScript) -> module (committed .wasm), relative to the repository root, and extra flags */
 const KERNELS = [
   ["lib/shap/maskers/assembly/inpaint-telea.ts", "lib/shap/maskers/inpaint-telea.wasm", []],
-  // Works in the memory of tf.js' wasm backend, which it imports (lib/cnn/batch-norm-wasm.ts).
+  // These two work in the memory of tf.js' wasm backend, which they import (lib/cnn/backend-memory-kernels.ts).
   ["lib/cnn/assembly/batch-norm-kernels.ts", "lib/cnn/batch-norm-kernels.wasm", ["--importMemory", "--noExportMemory"]],
   ["lib/cnn/assembly/conv-kernels.ts", "lib/cnn/conv-kernels.wasm", ["--importMemory", "--noExportMemory"]],
 ];

@@ -10,7 +10,7 @@
  * both directions with the layers path.
  */
 import * as tf from "@tensorflow/tfjs";
-import { batchNormKernelsFor, type BatchNormKernels } from "./batch-norm-wasm";
+import { batchNormKernelsFor, type BatchNormKernels } from "./backend-memory-kernels";
 import { registerTypedKernel } from "./typed-kernel";
 
 /**

@@ -2,13 +2,16 @@
  * Kernels and gradients that let the tf.js wasm backend train the CNN2D, and train it fast
  * (docs/tfjs-training.md, "Making wasm train").
  *
- * - `Conv2DBackpropFilter` for wasm, which the stock backend lacks: im2col written straight into wasm
- *   memory as a [KH*KW*Ci, N*outH*outW] matrix, times dy as [N*outH*outW, Co], through the backend's own
- *   `BatchMatMul` with batch 1 and no transposes (its fast XNNPACK path).
+ * - `Conv2DBackpropFilter` for wasm, which the stock backend lacks: for a multiple of 8 output channels (the
+ *   CNN2D's 32, 64, 128) our blocked WebAssembly kernel (assembly/conv-kernels.ts, in the backend's memory);
+ *   otherwise im2col written straight into wasm memory as a [KH*KW*Ci, N*outH*outW] matrix, times dy as
+ *   [N*outH*outW, Co], through the backend's own `BatchMatMul` with batch 1 and no transposes (its fast
+ *   XNNPACK path).
  * - `Conv2DBackpropInput` for wasm, replacing the stock loop: dy [P, Co] times the transposed filter
  *   [Co, KH*KW*Ci] in one XNNPACK product, then a col2im scatter-add.
  * - `BatchMatMul` for wasm: products with a transposed operand (the dense layers' backward pass) take the
- *   slow blocked loop in the stock kernel, so the operand is transposed first and the fast path used.
+ *   slow blocked loop in the stock kernel, so the operand is transposed first and the fast path used; a
+ *   small a times a large transposed b (the dense input gradient) runs as (b a^T)^T instead.
  * - `Sum` for wasm over the leading axes of a float32 tensor (bias and batch-norm gradients reduce
  *   [N, H, W, C] over N, H, W): a product with a row of ones instead of the stock transpose-then-sum.
  * - The `FusedBatchNorm` gradient for every backend: tf.js core expands per-channel values with `tile`;
@@ -21,7 +24,7 @@ import * as tf from "@tensorflow/tfjs";
 // Imported for its side effect: the stock wasm kernels must be registered before we wrap them.
 import "@tensorflow/tfjs-backend-wasm";
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
-import { convKernelsFor } from "./batch-norm-wasm";
+import { convKernelsFor } from "./backend-memory-kernels";
 
 type TensorInfo = tf.TensorInfo;
 type KernelFunc = tf.KernelFunc;
