@@ -11,13 +11,13 @@
  * plus cnn-<name>-predictions.csv with every test prediction. Models are cached (trainCnnExperiment): a
  * second run trains nothing, an interrupted one resumes from its last finished epoch.
  *
- * Time budget (default data, 4,500 traces, on 2 cores): tf.js' wasm backend trains on one thread at about
- * 80 samples/s, so the models are trained on one worker thread per core (`workers`), two at a time, the
- * longest first. (a) and (b) keep the paper's 10 epochs on their whole training splits, 350 and 3,150
- * images: about 45 s and 6.5 min of one core. Nine full leave-one-station-out trainings (2,800 images x
- * 10 epochs each) would take an hour more, so each fold defaults to 4 epochs on at most 1,800 of its 2,800
- * training images, about 90 s of one core; the folds run on the second core while (b) trains, and the whole
- * run takes about 10 min of wall time. The cost is in-distribution accuracy (about 0.9 instead of
+ * Time budget (default data, 4,500 traces, on 2 cores): tf.js' wasm backend with our kernels trains on one
+ * thread at about 180 samples/s (docs/tfjs-training.md), so the models are trained on one worker thread per
+ * core (`workers`), two at a time, the longest first. (a) and (b) keep the paper's 10 epochs on their whole
+ * training splits, 350 and 3,150 images: about 25 s and 3.5 min of one core. Nine full leave-one-station-out
+ * trainings (2,800 images x 10 epochs each) would take half an hour more, so each fold defaults to 4 epochs
+ * on at most 1,800 of its 2,800 training images, about 40 s of one core; the folds run on the second core
+ * while (b) trains, and the whole run takes about 6 min of wall time. The cost is in-distribution accuracy (about 0.9 instead of
  * (b)'s 0.99), reported beside the held-out station's so that the gap between the two measures
  * generalisation and not under-training. The grouped-by-event variant (e) adds another (b): off by default.
  */
