@@ -12,9 +12,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** source (AssemblyScript) -> module (committed .wasm), relative to the repository root, and extra flags */
 const KERNELS = [
   ["lib/shap/maskers/assembly/inpaint-telea.ts", "lib/shap/maskers/inpaint-telea.wasm", []],
-  // These two work in the memory of tf.js' wasm backend, which they import (lib/cnn/backend-memory-kernels.ts).
+  // These three work in the memory of tf.js' wasm backend, which they import (lib/cnn/backend-memory-kernels.ts).
   ["lib/cnn/assembly/batch-norm-kernels.ts", "lib/cnn/batch-norm-kernels.wasm", ["--importMemory", "--noExportMemory"]],
   ["lib/cnn/assembly/conv-kernels.ts", "lib/cnn/conv-kernels.wasm", ["--importMemory", "--noExportMemory"]],
+  ["lib/cnn/assembly/adam-kernel.ts", "lib/cnn/adam-kernel.wasm", ["--importMemory", "--noExportMemory"]],
 ];
 
 // Speed-optimised release build; the stub runtime (no allocator or GC: the kernels manage their memory), no

@@ -1,5 +1,5 @@
 /**
- * Loads the project's WebAssembly training kernels (./batch-norm-kernels.wasm and ./conv-kernels.wasm,
+ * Loads the project's WebAssembly training kernels (./batch-norm-kernels.wasm, ./conv-kernels.wasm and ./adam-kernel.wasm,
  * compiled from ./assembly/ by `npm run build:wasm`) into the memory of tf.js' wasm backend, so that they
  * compute on tensors where the backend keeps them.
  */
@@ -34,6 +34,11 @@ export interface ConvKernels {
   filterGradient(x: number, n: number, h: number, w: number, ci: number, dy: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, out: number, scratch: number): void;
 }
 
+/** The exports of adam-kernel.wasm; pointers are byte offsets into the backend's memory. */
+export interface AdamKernel {
+  adamUpdate(n: number, p: number, g: number, m: number, v: number, pOut: number, mOut: number, vOut: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number, rootC2: number, eps: number, stepSize: number): void;
+}
+
 const compiled = new Map<string, object>();
 const instances = new Map<string, { memory: WasmMemory; exports: unknown }>();
 
@@ -61,6 +66,11 @@ export function batchNormKernelsFor(heap: ArrayBufferLike): BatchNormKernels | n
 /** As batchNormKernelsFor, for the convolution kernels. */
 export function convKernelsFor(heap: ArrayBufferLike): ConvKernels | null {
   return kernelsFor<ConvKernels>("conv-kernels.wasm", heap);
+}
+
+/** As batchNormKernelsFor, for the Adam update. */
+export function adamKernelFor(heap: ArrayBufferLike): AdamKernel | null {
+  return kernelsFor<AdamKernel>("adam-kernel.wasm", heap);
 }
 
 function kernelsFor<T>(fileName: string, heap: ArrayBufferLike): T | null {

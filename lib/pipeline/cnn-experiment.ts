@@ -49,9 +49,7 @@ export const CNN_SPLIT_FRACTIONS = { train: 0.7, val: 0.15, test: 0.15 } as cons
 const LEARNING_RATE = 1e-3;
 const MARKER = "experiment.json";
 const MARKER_FORMAT = "seismic-xai/cnn-experiment-model";
-// 2: the wasm backend's filter gradient sums in another order (lib/cnn/assembly/conv-kernels.ts), so trained
-// weights differ in their last bits from version 1's.
-const KEY_VERSION = 2;
+const KEY_VERSION = 1;
 
 /** Options of `trainCnnExperiment`. */
 export interface CnnExperimentOptions {

@@ -58,3 +58,39 @@ test("Adam state round-trips exactly: restored runs continue identically", async
   assert.throws(() => new Adam([x]).setState({ step: 1, m: [new Float32Array(2)], v: [new Float32Array(2)] }), /has 3 values, state 2/);
   assert.throws(() => new Adam([x], { beta1: 1 }), /beta1 out of range/);
 });
+
+test("the fused update (WebAssembly on wasm, a loop on cpu) gives the bytes of the chain of tf.js ops", async () => {
+  // 103 values: 25 four-lane vectors and a tail of 3.
+  const n = 103;
+  const start = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 0.3);
+  const gradsOf = (k: number) => Float32Array.from({ length: n }, (_, i) => Math.cos(i * (k + 1)) * 10 ** ((i % 7) - 4));
+  for (const backend of ["wasm", "cpu"] as const) {
+    await useBackend(backend);
+    const x = tf.variable(tf.tensor1d(start));
+    const adam = new Adam([x], { learningRate: 3e-3 });
+    // The tf.js ops of Adam.applyGradients' general path, step by step.
+    let p: tf.Tensor = tf.tensor1d(start);
+    let m: tf.Tensor = tf.zerosLike(p);
+    let v: tf.Tensor = tf.zerosLike(p);
+    for (let k = 0; k < 4; k++) {
+      const g = tf.tensor1d(gradsOf(k));
+      tf.tidy(() => adam.applyGradients([g]));
+      const t = k + 1;
+      const stepSize = 3e-3 / (1 - 0.9 ** t);
+      const rootC2 = Math.sqrt(1 - 0.999 ** t);
+      const [p2, m2, v2] = tf.tidy(() => {
+        const m2 = tf.add(tf.mul(m, 0.9), tf.mul(g, 1 - 0.9));
+        const v2 = tf.add(tf.mul(v, 0.999), tf.mul(tf.square(g), 1 - 0.999));
+        const den = tf.add(tf.div(tf.sqrt(v2), rootC2), 1e-8);
+        return [tf.sub(p, tf.mul(tf.div(m2, den), stepSize)), m2, v2];
+      });
+      tf.dispose([p, m, v, g]);
+      [p, m, v] = [p2, m2, v2];
+    }
+    assert.deepEqual(new Uint8Array((x.dataSync() as Float32Array).buffer), new Uint8Array((p.dataSync() as Float32Array).buffer), backend);
+    const state = adam.getState();
+    assert.deepEqual(new Uint8Array(state.v[0].buffer), new Uint8Array((v.dataSync() as Float32Array).buffer), `${backend}: v`);
+    tf.dispose([p, m, v, x]);
+    adam.dispose();
+  }
+});
