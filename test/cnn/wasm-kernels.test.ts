@@ -158,3 +158,43 @@ test("the wasm kernels free their intermediate buffers", async () => {
   assert.equal(backend.numDataIds(), dataIds);
   tf.dispose([x, dy, w]);
 });
+
+test("the WebAssembly filter gradient adds the pixels one after another in float32 (bytes of a plain loop)", async () => {
+  const c = CASES.find((k) => k.name.startsWith("3x3 stride 2 pad 1, 16 filters")) as ConvCase;
+  const dyShape = outShape(c);
+  const x = randomFloats(c.x.reduce((a, b) => a * b), 3);
+  const dy = randomFloats(dyShape.reduce((a, b) => a * b), 4);
+  const [wasm] = await onBackend("wasm", () => [
+    tf.engine().runKernel("Conv2DBackpropFilter", { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, dyShape) }, {
+      strides: c.strides,
+      pad: c.pad,
+      dataFormat: "NHWC",
+      filterShape: c.filter,
+    } as unknown as tf.NamedAttrMap) as tf.Tensor,
+  ]);
+  const [n, h, w, ci] = c.x;
+  const [, oh, ow, co] = dyShape;
+  const f = Math.fround;
+  const expected = new Float32Array(wasm.length);
+  for (let fy = 0; fy < 3; fy++) {
+    for (let fx = 0; fx < 3; fx++) {
+      for (let k = 0; k < ci; k++) {
+        for (let o = 0; o < co; o++) {
+          let acc = 0;
+          for (let b = 0; b < n; b++) {
+            for (let y = 0; y < oh; y++) {
+              for (let xx = 0; xx < ow; xx++) {
+                const iy = y * 2 + fy - 1;
+                const ix = xx * 2 + fx - 1;
+                const xv = iy < 0 || iy >= h || ix < 0 || ix >= w ? 0 : x[((b * h + iy) * w + ix) * ci + k];
+                acc = f(acc + f(xv * dy[((b * oh + y) * ow + xx) * co + o]));
+              }
+            }
+          }
+          expected[((fy * 3 + fx) * ci + k) * co + o] = acc;
+        }
+      }
+    }
+  }
+  assert.deepEqual(new Uint8Array(wasm.buffer), new Uint8Array(expected.buffer));
+});
