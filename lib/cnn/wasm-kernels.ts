@@ -8,7 +8,7 @@
  *   [N*outH*outW, Co], through the backend's own `BatchMatMul` with batch 1 and no transposes (its fast
  *   XNNPACK path).
  * - `Conv2DBackpropInput` for wasm, replacing the stock loop: dy [P, Co] times the transposed filter
- *   [Co, KH*KW*Ci] in one XNNPACK product, then a col2im scatter-add.
+ *   [Co, KH*KW*Ci] in one XNNPACK product, then a col2im scatter-add (in WebAssembly, same additions).
  * - `BatchMatMul` for wasm: products with a transposed operand (the dense layers' backward pass) take the
  *   slow blocked loop in the stock kernel, so the operand is transposed first and the fast path used; a
  *   small a times a large transposed b (the dense input gradient) runs as (b a^T)^T instead.
@@ -181,9 +181,16 @@ function conv2dBackpropInputWasm(args: KernelArgs, stock: KernelFunc): TensorInf
   const dx = wasm.makeOutput(inputShape.slice(), "float32");
   const cv = f32(wasm, cols);
   const dv = f32(wasm, dx);
-  dv.fill(0);
   const top = info.padInfo.top;
   const left = info.padInfo.left;
+  const fast = convKernelsFor(cv.buffer);
+  if (fast !== null) {
+    // The same loop in WebAssembly (assembly/conv-kernels.ts), four channels per f32x4 addition.
+    fast.col2im(cv.byteOffset, n, h, w, ci, oh, ow, kh, kw, sh, sw, top, left, dv.byteOffset);
+    wasm.disposeData(cols.dataId);
+    return dx;
+  }
+  dv.fill(0);
   for (let b = 0; b < n; b++) {
     for (let y = 0; y < oh; y++) {
       for (let x = 0; x < ow; x++) {

@@ -106,3 +106,41 @@ export function filterGradient(
   }
   memory.copy(out, acc, <usize>(k * co) << 2);
 }
+
+/**
+ * The col2im of the input gradient: dx [n, h, w, ci] = 0, then for each output pixel p = (b, oy, ox) in order
+ * and each filter tap (fy, fx) inside the image, dx[b, oy*sh + fy - top, ox*sw + fx - left, :] += cols[p,
+ * (fy*kw + fx)*ci : +ci], where cols [n*oh*ow, kh*kw*ci] is dy times the transposed filter. float32 additions
+ * in the order of the JavaScript loop of ../wasm-kernels.ts, so the bytes are the same.
+ */
+export function col2im(
+  cols: usize, n: i32, h: i32, w: i32, ci: i32,
+  oh: i32, ow: i32, kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32,
+  dx: usize,
+): void {
+  const runBytes = <usize>ci << 2;
+  memory.fill(dx, 0, <usize>(n * h * w) * runBytes);
+  const vectorBytes = runBytes & ~15;
+  let src = cols;
+  const rowBytes = <usize>(kh * kw) * runBytes;
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < oh; y++) {
+      for (let x = 0; x < ow; x++) {
+        for (let fy = 0; fy < kh; fy++) {
+          const iy = y * sh + fy - top;
+          if (iy < 0 || iy >= h) continue;
+          for (let fx = 0; fx < kw; fx++) {
+            const ix = x * sw + fx - left;
+            if (ix < 0 || ix >= w) continue;
+            const d = dx + (<usize>(b * h + iy) * <usize>w + <usize>ix) * runBytes;
+            const s = src + <usize>(fy * kw + fx) * runBytes;
+            let o: usize = 0;
+            for (; o < vectorBytes; o += 16) v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+            for (; o < runBytes; o += 4) store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
+          }
+        }
+        src += rowBytes;
+      }
+    }
+  }
+}
