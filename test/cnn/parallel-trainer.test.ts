@@ -50,10 +50,11 @@ test("two threads with synchronised batch norm give the one-thread gradients, lo
   }
 });
 
-test("data-parallel training gives the same bytes for the same seed and threads, also after a resume", async () => {
+test("data-parallel training gives the same bytes for the same seed and threads, also after a resume, and leaks no tensors", async () => {
   await useBackend("wasm");
   const train = syntheticImages(40, 6);
   const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), "cnn-dp-a-")), fs.mkdtempSync(path.join(os.tmpdir(), "cnn-dp-b-"))];
+  const tensorsBefore = tf.memory().numTensors;
   try {
     const options = { train, batchSize: 16, seed: 2, workers: 2, ...quiet };
     const straight = buildCnn2d({ seed: 5 });
@@ -72,6 +73,7 @@ test("data-parallel training gives the same bytes for the same seed and threads,
     const r1 = await trainCnn(single, { ...options, workers: 1, epochs: 2 });
     assert.ok(Math.abs(r1.history[1].loss - r.history[1].loss) < 1e-3, `loss ${r1.history[1].loss} vs ${r.history[1].loss}`);
     for (const m of [straight, resumed, single]) m.dispose();
+    assert.equal(tf.memory().numTensors, tensorsBefore, "tensors leaked by data-parallel training");
   } finally {
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   }
