@@ -101,6 +101,8 @@ for (const [name, make] of Object.entries(cases())) {
     assert.equal(toSvg(make()), svg, "the same figure renders to the same bytes");
     const golden = path.join(GOLDEN_DIR, `plots.${name}.svg`);
     if (!fs.existsSync(golden)) {
+      // under CI a missing snapshot is a failure: creating it there would make the test pass on anything
+      if (process.env.CI === "true") assert.fail(`${path.relative(repoRoot(), golden)} is missing (CI=true: snapshots are created locally and committed)`);
       fs.mkdirSync(GOLDEN_DIR, { recursive: true });
       fs.writeFileSync(golden, svg);
       t.diagnostic(`created ${path.relative(repoRoot(), golden)} (delete it to re-baseline)`);
