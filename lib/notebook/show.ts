@@ -4,6 +4,7 @@ import { writeFileAtomic } from "../core/atomic";
 import { repoRoot } from "../core/paths";
 import { redactPaths } from "../core/display-path";
 import { Figure, toSvg } from "../plots/index";
+import { svgAxisRanges } from "../plots/svg";
 import { svgToPng } from "../plots/raster";
 import { display, insideTslab } from "./tslab-display";
 
@@ -70,7 +71,7 @@ let figureCount = 0;
 
 function interactiveHtml(figure: Figure, png: string, width: number, height: number, title: string): string {
   const id = `seismic-xai-figure-${process.pid}-${Date.now().toString(36)}-${++figureCount}`;
-  const spec = scriptJson({ data: figure.data, layout: { ...figure.layout, width, height } });
+  const spec = scriptJson(interactiveSpec(figure, width, height));
   // The script polls for the element and for plotly.js: JupyterLab runs it when the output is attached, and
   // plotly.js may still be parsing from the setup cell. If plotly.js never comes, the PNG stays.
   return (
@@ -90,6 +91,28 @@ function interactiveHtml(figure: Figure, png: string, width: number, height: num
     `  draw();\n` +
     `})();</script>`
   );
+}
+
+/**
+ * The figure as plotly.js draws it in the notebook: the spec, at the shown size, with every axis range the
+ * static image uses written out. plotly.js' autorange pads line traces by 1/18 of the data span on each side,
+ * our static renderer does not; fixing the ranges makes both renderings show the same axes (and plotly.js'
+ * "reset axes" returns to them). test/plots/plotly-consistency.test.ts checks the result in Chromium.
+ */
+export function interactiveSpec(figure: Figure, width = figure.layout.width, height = figure.layout.height): Figure {
+  const layout: Record<string, unknown> = { ...figure.layout, width, height };
+  for (const [id, range] of Object.entries(svgAxisRanges(figure, { width, height }))) {
+    const key = `${id[0]}axis${id.slice(1)}`;
+    layout[key] = { ...(layout[key] as object | undefined), range, autorange: false };
+  }
+  // plotly.js 3.7 draws a horizontal colour bar whose title has `side: "bottom"` with NaN paths ("MNaN" errors in
+  // the console); without `side` it puts the title in its default place, and the bar itself is the same.
+  const data = figure.data.map((t) => {
+    const bar = t.type === "heatmap" ? t.colorbar : undefined;
+    if (!bar || bar.orientation !== "h" || !bar.title?.side) return t;
+    return { ...t, colorbar: { ...bar, title: { text: bar.title.text } } };
+  });
+  return { data, layout: layout as unknown as Figure["layout"] };
 }
 
 /** JSON safe inside a <script> element. */
