@@ -82,4 +82,5 @@ export type { TreeEnsemble } from "./shap/tree/tree-ensemble";
 
 // Core: seeded randomness and errors that name the file or trace.
 export { Rng } from "./core/rng";
+export { displayPath, redactPaths } from "./core/display-path";
 export { InputError, assertInput } from "./core/errors";

@@ -1,6 +1,6 @@
 // Removes the volatile parts of the notebooks (docs/tslab.md, "Clean notebooks"; in the spirit of nbdev's clean):
 // execution counts, the timing and view state editors put in cell metadata, transient display ids, and notebook
-// metadata other than the kernel and language. Outputs stay: reviewers read them on GitHub.
+// metadata other than the kernel and language, and the interactive (script) parts of figures. Outputs stay: reviewers read them on GitHub.
 // `npm run reproduce` runs it after executing the notebooks; run it yourself before committing a notebook you
 // edited in Jupyter.
 // Usage: node scripts/clean-notebooks.mjs [--check] [notebook ...]   (default: every notebooks/NN-*.ipynb)
@@ -18,6 +18,8 @@ const files = named.length > 0 ? named.map((f) => path.resolve(f)) : fs.readdirS
 
 /** Cell metadata written by editors and executors that says nothing about the notebook's content. */
 const VOLATILE_CELL_METADATA = ["execution", "ExecuteTime", "collapsed", "scrolled", "jupyter", "editable", "deletable", "trusted"];
+/** Key of the project's entry in an output's metadata (OUTPUT_METADATA_KEY in lib/notebook/show.ts). */
+const OUTPUT_KEY = "seismic-xai";
 /** Notebook metadata worth keeping. */
 const KEPT_NOTEBOOK_METADATA = ["kernelspec", "language_info"];
 
@@ -31,9 +33,14 @@ export function cleanNotebook(nb) {
     if (cell.metadata) for (const key of VOLATILE_CELL_METADATA) delete cell.metadata[key];
     if (cell.cell_type !== "code") continue;
     cell.execution_count = null;
-    for (const output of cell.outputs ?? []) {
+    // Interactive parts of a live session's outputs (lib/notebook/show.ts, setup.ts) go: a committed notebook
+    // is untrusted where it is opened, so their scripts could not run, and JupyterLab would pick the sanitised
+    // HTML (blank: data: images are stripped) over the figure's static PNG.
+    cell.outputs = (cell.outputs ?? []).filter((o) => !o.metadata?.[OUTPUT_KEY]?.plotly);
+    for (const output of cell.outputs) {
       if ("execution_count" in output) output.execution_count = null;
       delete output.transient;
+      if (output.metadata?.[OUTPUT_KEY]?.figure && output.data) delete output.data["text/html"];
     }
   }
   return out;

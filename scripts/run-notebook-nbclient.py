@@ -32,6 +32,8 @@ def kernel_path() -> str:
         "argv": ["node", tslab, "kernel", "--config-path", "{connection_file}"],
         "display_name": "TypeScript (tslab)",
         "language": "typescript",
+        # a notebook written by a script is never trusted: figures as the static PNG alone (lib/notebook/show.ts)
+        "env": {"SEISMIC_XAI_FIGURES": "static"},
     }
     with open(os.path.join(d, "kernels", "tslab", "kernel.json"), "w") as f:
         json.dump(spec, f)

@@ -140,7 +140,9 @@ class Kernel {
     if (!fs.existsSync(tslab)) throw new Error(`tslab is not installed (${tslab} missing): run npm ci first`);
     const proc = spawn(process.execPath, [tslab, "kernel", "--config-path", connFile], {
       cwd,
-      env: { ...process.env },
+      // Figures as static images only: a notebook saved by this runner is never trusted by Jupyter, so an
+      // interactive view in it could not run (lib/notebook/show.ts).
+      env: { ...process.env, SEISMIC_XAI_FIGURES: "static" },
       stdio: ["ignore", "inherit", "pipe"],
     });
     this.proc = proc;
@@ -240,7 +242,7 @@ class Kernel {
   }
 
   /** Executes one cell; resolves with its outputs once the kernel is idle again for that request. */
-  async execute(code: string, timeoutMs: number): Promise<{ outputs: unknown[]; status: string; error?: string }> {
+  async execute(code: string, timeoutMs: number, onDisplay?: (text: string) => void): Promise<{ outputs: unknown[]; status: string; error?: string }> {
     const outputs: unknown[] = [];
     let idle: () => void = () => {};
     const idleSeen = new Promise<void>((r) => (idle = r));
@@ -261,7 +263,10 @@ class Kernel {
           // Execution counts are volatile (scripts/clean-notebooks.mjs): the runner never writes them.
           if (m.header.msg_type === "execute_result") out.execution_count = null;
           const id = c.transient?.display_id;
-          if (id) displayIndex.set(id, outputs.length);
+          if (id) {
+            displayIndex.set(id, outputs.length);
+            if (onDisplay && typeof c.data?.["text/plain"] === "string") onDisplay(c.data["text/plain"]);
+          }
           outputs.push(out);
           break;
         }
@@ -269,6 +274,7 @@ class Kernel {
           const id = c.transient?.display_id;
           const at = id !== undefined ? displayIndex.get(id) : undefined;
           if (at !== undefined) outputs[at] = { output_type: "display_data", data: c.data, metadata: c.metadata ?? {} };
+          if (onDisplay && typeof c.data?.["text/plain"] === "string") onDisplay(c.data["text/plain"]);
           break;
         }
         case "clear_output":
@@ -318,6 +324,42 @@ class Kernel {
   }
 }
 
+/**
+ * The running cell's progress in the terminal: the text of the displays it updates in place (the progress
+ * displays of lib/notebook/progress.ts) as one live line on a terminal, or a line at most every 20 s in a log;
+ * and, when the cell reports nothing, a line every 30 s saying it still runs. No minute passes silently.
+ */
+function liveLine(prefix: string, startMs: number): { update: (text: string) => void; end: () => void } {
+  const tty = !!process.stderr.isTTY;
+  let lastPrint = Date.now();
+  let lastText = "";
+  let shown = false;
+  const elapsed = () => `${((Date.now() - startMs) / 1000).toFixed(0)} s`;
+  const print = (text: string) => {
+    const line = `${prefix}: ${text.split("\n").pop()}`;
+    if (tty) {
+      const width = process.stderr.columns || 120;
+      process.stderr.write(`\r\x1b[K${line.length > width - 1 ? line.slice(0, width - 2) + "…" : line}`);
+      shown = true;
+    } else process.stderr.write(line + "\n");
+    lastPrint = Date.now();
+  };
+  const timer = setInterval(() => {
+    if (Date.now() - lastPrint >= 30000) print(lastText ? `${lastText} (running for ${elapsed()})` : `running for ${elapsed()}`);
+  }, 5000);
+  timer.unref();
+  return {
+    update: (text) => {
+      lastText = text.trim();
+      if (tty || Date.now() - lastPrint >= 20000) print(lastText);
+    },
+    end: () => {
+      clearInterval(timer);
+      if (shown) process.stderr.write("\r\x1b[K");
+    },
+  };
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -345,7 +387,13 @@ export async function runNotebook(file: string, timeoutS: number): Promise<strin
       i++;
       const src = cellSource(cell);
       const t = Date.now();
-      const r = await kernel.execute(src, timeoutS * 1000);
+      const live = liveLine(`  ${path.basename(file)} cell ${i}/${code.length}`, t);
+      let r: Awaited<ReturnType<Kernel["execute"]>>;
+      try {
+        r = await kernel.execute(src, timeoutS * 1000, live.update);
+      } finally {
+        live.end();
+      }
       cell.outputs = r.outputs;
       cell.execution_count = null;
       process.stderr.write(`  ${path.basename(file)} cell ${i}/${code.length} ${r.status} (${((Date.now() - t) / 1000).toFixed(1)} s)\n`);

@@ -92,3 +92,84 @@ test("the lint flags long lines, long cells, index arithmetic and results unpack
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("cleanNotebook drops a live session's interactive parts: the plotly.js loader and the figures' HTML, not their PNG", async () => {
+  const { cleanNotebook } = (await import(SCRIPT)) as { cleanNotebook: (nb: unknown) => any };
+  const nb = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      {
+        cell_type: "code",
+        id: "s",
+        execution_count: 1,
+        metadata: {},
+        source: ["setup"],
+        outputs: [
+          { output_type: "stream", name: "stdout", text: "seismic-xai: seed 42\n" },
+          { output_type: "display_data", data: { "text/html": "<script>plotly</script>", "text/plain": "plotly.js" }, metadata: { "seismic-xai": { plotly: "3.7.0" } } },
+        ],
+      },
+      {
+        cell_type: "code",
+        id: "f",
+        execution_count: 2,
+        metadata: {},
+        source: ["nb.show(fig)"],
+        outputs: [
+          {
+            output_type: "display_data",
+            data: { "text/html": "<div>…</div>", "image/png": "iVBOR", "text/plain": "<Figure>" },
+            metadata: { "image/png": { width: 900, height: 500 }, "seismic-xai": { figure: "Fig" } },
+          },
+          { output_type: "display_data", data: { "text/html": "<table></table>", "text/plain": "t" }, metadata: {} },
+        ],
+      },
+    ],
+  };
+  const clean = cleanNotebook(nb);
+  assert.deepEqual(clean.cells[0].outputs.map((o: any) => o.output_type), ["stream"]);
+  assert.deepEqual(Object.keys(clean.cells[1].outputs[0].data).sort(), ["image/png", "text/plain"]);
+  assert.deepEqual(clean.cells[1].outputs[0].metadata["image/png"], { width: 900, height: 500 });
+  assert.equal(clean.cells[1].outputs[1].data["text/html"], "<table></table>", "a table keeps its HTML");
+});
+
+/** Every output of the committed notebooks, with where it is. */
+function committedOutputs(): Array<{ where: string; output: any }> {
+  const dir = path.join(ROOT, "notebooks");
+  const out: Array<{ where: string; output: any }> = [];
+  for (const f of fs.readdirSync(dir).filter((n) => /^\d\d-.*\.ipynb$/.test(n)).sort()) {
+    const nb = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
+    nb.cells.forEach((c: any, i: number) => (c.outputs ?? []).forEach((o: any) => out.push({ where: `${f} cell ${i}`, output: o })));
+  }
+  return out;
+}
+
+test("committed figures show untrusted: a PNG in every figure output, never SVG- or HTML-only (JupyterLab drops both)", () => {
+  let figures = 0;
+  for (const { where, output } of committedOutputs()) {
+    const data = output.data ?? {};
+    if (!("image/svg+xml" in data || "image/png" in data || output.metadata?.["seismic-xai"]?.figure)) continue;
+    figures++;
+    assert.ok(typeof data["image/png"] === "string" && data["image/png"].length > 100, `${where}: a figure without image/png`);
+    assert.ok(!("text/html" in data), `${where}: a figure with text/html (shown instead of the PNG, blank when untrusted)`);
+    assert.ok(output.metadata?.["image/png"]?.width > 0, `${where}: the PNG has no display width (it is rendered at 2x)`);
+  }
+  assert.ok(figures >= 19, `only ${figures} figure outputs in the committed notebooks`);
+});
+
+test("committed outputs hold no tf.js banner, no absolute path, one output per table, and no plotly.js copy", () => {
+  const absolute = /(^|[\s"'(=:])\/(home|work|root|tmp|Users|mnt|opt|var|srv)\/[^\s"')]*/;
+  for (const { where, output } of committedOutputs()) {
+    const data = output.data ?? {};
+    const text = [output.text ?? "", data["text/plain"] ?? "", data["text/html"] ?? ""].flat().join("\n");
+    assert.ok(!text.includes("Hi, looks like you are running TensorFlow.js"), `${where}: tf.js banner`);
+    const m = absolute.exec(text);
+    assert.equal(m, null, `${where}: absolute path ${m?.[0]}`);
+    assert.ok(!output.metadata?.["seismic-xai"]?.plotly, `${where}: the plotly.js loader (a live session's output) is committed`);
+    if (output.output_type === "display_data" && Object.keys(data).length === 1 && typeof data["text/plain"] === "string") {
+      assert.ok(!/\t/.test(data["text/plain"]), `${where}: a table's plain-text twin as a separate output`);
+    }
+  }
+});

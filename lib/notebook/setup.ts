@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { assertWritableDir } from "../core/fs-errors";
 import { ProgressFn } from "../core/progress";
@@ -7,7 +8,10 @@ import { initBackend, BackendName } from "../cnn/backend";
 import { Figure } from "../plots/figure";
 import { isQuick, notebookConfig } from "./config";
 import { notebookProgress } from "./progress";
-import { figuresDir, show, ShowOptions, showTable, TableOptions } from "./show";
+import { figuresDir, interactiveFigures, OUTPUT_METADATA_KEY, show, ShowOptions, showTable, TableOptions } from "./show";
+import { display, insideTslab } from "./tslab-display";
+import { displayPath, redactPaths } from "../core/display-path";
+import * as tf from "@tensorflow/tfjs";
 
 /** What `setupNotebook` returns: the seed, the configuration, display helpers and the folders in use. */
 export interface NotebookContext {
@@ -46,7 +50,8 @@ export interface NotebookContext {
  */
 export async function setupNotebook(options: { seed?: number; backend?: BackendName } = {}): Promise<NotebookContext> {
   const seed = options.seed ?? 42;
-  const backend = await initBackend({ prefer: options.backend });
+  if (insideTslab()) redactConsolePaths();
+  const backend = await quietly(() => initBackend({ prefer: options.backend }));
   const quick = isQuick();
   const own = !!process.env.SEISMIC_XAI_DSET;
   const dsetDir = own || !quick ? defaultDSetDir() : path.join(dataDir(), "dset-tiny");
@@ -56,7 +61,8 @@ export async function setupNotebook(options: { seed?: number; backend?: BackendN
   const figures = quick ? path.join(figuresDir(), "quick") : figuresDir();
   for (const [dir, what] of [[results, "the results"], [caches, "the caches"], [figures, "the figures"]]) assertWritableDir(dir, what);
   console.log(`seismic-xai: seed ${seed}, ${quick ? "QUICK mode (CI)" : "full run"}, Node ${process.version}`);
-  console.log(`data: ${dsetDir}${process.env.SEISMIC_XAI_DSET ? " (SEISMIC_XAI_DSET)" : " (generated default)"}`);
+  if (interactiveFigures()) loadPlotly();
+  console.log(`data: ${displayPath(dsetDir)}${process.env.SEISMIC_XAI_DSET ? " (SEISMIC_XAI_DSET)" : " (generated default)"}`);
   return {
     seed,
     rng: new Rng(seed),
@@ -72,4 +78,59 @@ export async function setupNotebook(options: { seed?: number; backend?: BackendN
     table: showTable,
     progress: notebookProgress,
   };
+}
+
+/**
+ * Runs `fn` with tf.js' warnings off: the cpu backend's first tensor write prints a multi-line "Hi, looks like
+ * you are running TensorFlow.js in Node.js" banner through tfjs-core's `warn`, which is silent while the PROD
+ * flag is set (tfjs-core log.ts). The flag is restored afterwards, so later warnings still show; the banner is
+ * printed once per process, so it does not come back. (`enableProdMode` would also turn off debug checks.)
+ */
+async function quietly<T>(fn: () => Promise<T>): Promise<T> {
+  const env = tf.env();
+  const before = env.getBool("PROD");
+  env.set("PROD", true);
+  try {
+    return await fn();
+  } finally {
+    env.set("PROD", before);
+  }
+}
+
+let consoleRedacted = false;
+
+/**
+ * In a notebook, console output (library log lines included) shows paths relative to the project root or to
+ * $SEISMIC_XAI_DATA, never the machine's absolute paths (lib/core/display-path.ts). tslab re-routes
+ * process.stdout per cell, so the console methods themselves are wrapped, once per kernel.
+ */
+function redactConsolePaths(): void {
+  if (consoleRedacted) return;
+  consoleRedacted = true;
+  const { format } = require("node:util") as typeof import("node:util");
+  for (const method of ["log", "info", "warn", "error"] as const) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => original(redactPaths(format(...args)));
+  }
+}
+
+/**
+ * Sends plotly.js (the npm package plotly.js-dist, read from node_modules: offline, no CDN) to the page once
+ * per notebook, as one output of the setup cell, so figures can be interactive without each embedding it.
+ * The script defines `window.Plotly` (its UMD wrapper is given no `module`, so it does not try CommonJS) and
+ * does nothing when a copy is already loaded.
+ */
+function loadPlotly(): void {
+  const file = require.resolve("plotly.js-dist/plotly.js");
+  const version = (JSON.parse(fs.readFileSync(path.join(path.dirname(file), "package.json"), "utf8")) as { version: string }).version;
+  const source = fs.readFileSync(file, "utf8").replace(/<\/script/gi, "<\\/script");
+  display().bundle(
+    {
+      "text/html":
+        `<div class="seismic-xai-plotly" style="font-size:smaller;color:#666">interactive figures: plotly.js ${version} (offline copy)</div>` +
+        `<script type="text/javascript">if (!window.Plotly) { (function (module, exports, define) {\n${source}\n}).call(window); }</script>`,
+      "text/plain": `plotly.js ${version} loaded for interactive figures`,
+    },
+    { [OUTPUT_METADATA_KEY]: { plotly: version } },
+  );
 }

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { redactPaths } from "../core/display-path";
 import { writeFileAtomic } from "../core/atomic";
 import { InputError } from "../core/errors";
 import { SPECTROGRAM_IMAGE_SHAPE } from "../spectrogram/spectrogram-image";
@@ -125,7 +126,7 @@ export function writeSummary(resultsDir: string, options: { title?: string; note
     ...rows.map((r) => `| ${r.section} | ${cell(r.quantity)} | ${cell(r.paper)} | ${cell(r.ours)} | ${r.source} |`),
     "",
     ...(missing.length ? [`Missing results files: ${missing.join(", ")} (run the notebooks that write them).`, ""] : []),
-    ...(options.notes ?? []).map((n) => `- ${n}`),
+    ...(options.notes ?? []).map((n) => `- ${redactPaths(n)}`),
   ];
   const file = path.join(resultsDir, "summary.md");
   writeFileAtomic(file, lines.join("\n") + "\n");

@@ -98,7 +98,7 @@ export function beeswarm(source: Explanation | BeeswarmPlotInput, options: Beesw
     }
     const { order: drawOrder, offsets } = beeswarmOffsets(shaps, rng.fork(input.featureNames[f]));
     const [lo, hi] = featureColorLimits(feats);
-    const nanX: number[] = [], nanY: number[] = [], x: number[] = [], y: number[] = [], colour: number[] = [];
+    const nanX: number[] = [], nanY: number[] = [], x: number[] = [], y: number[] = [], colour: number[] = [], value: number[] = [];
     for (const r of drawOrder) {
       if (Number.isNaN(feats[r])) {
         nanX.push(shaps[r]);
@@ -108,12 +108,15 @@ export function beeswarm(source: Explanation | BeeswarmPlotInput, options: Beesw
         y.push(pos + offsets[r]);
         const v = Math.min(hi, Math.max(lo, feats[r]));
         colour.push(hi > lo ? (v - lo) / (hi - lo) : 0);
+        value.push(feats[r]);
       }
     }
     const size = 4 * PX_PER_POINT;
-    const hover = `${input.featureNames[f]}<br>SHAP %{x:.4g}<extra></extra>`;
+    // hover: the feature, its value and its SHAP value (shap's beeswarm in plotly terms)
+    const hover = `<b>${input.featureNames[f]}</b><br>value %{customdata:.4g}<br>SHAP value %{x:.4g}<extra></extra>`;
     if (nanX.length) {
-      data.push({ type: "scatter", mode: "markers", name: `${input.featureNames[f]} (NaN)`, x: nanX, y: nanY, marker: { color: NAN_GREY, size }, hovertemplate: hover });
+      const nanHover = `<b>${input.featureNames[f]}</b><br>value NaN<br>SHAP value %{x:.4g}<extra></extra>`;
+      data.push({ type: "scatter", mode: "markers", name: `${input.featureNames[f]} (NaN)`, x: nanX, y: nanY, marker: { color: NAN_GREY, size }, hovertemplate: nanHover });
     }
     data.push({
       type: "scatter",
@@ -141,6 +144,7 @@ export function beeswarm(source: Explanation | BeeswarmPlotInput, options: Beesw
             }
           : {}),
       },
+      customdata: value,
       hovertemplate: hover,
     });
   }

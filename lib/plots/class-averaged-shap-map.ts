@@ -88,7 +88,8 @@ export function classAveragedShapMap(source: ClassMapsWithAxes | ClassAveragedSh
   }
   if (!(m > 0 && Number.isFinite(m))) throw new InputError(where, `vmax must be positive and finite, got ${m}`);
 
-  const layout = baseLayout(input.title, 480 * nClasses + 150, 430, { l: 75, r: 130, t: 90, b: 60 });
+  // at most 950 px wide, so the figure and its colour bar fit a notebook column of about 1,000 px
+  const layout = baseLayout(input.title, Math.min(950, 480 * nClasses + 150), 430, { l: 75, r: 130, t: 90, b: 60 });
   const gap = 0.08;
   const colWidth = (1 - gap * (nClasses - 1)) / nClasses;
   const timeRange = edgeRange(input.timesS), freqRange = edgeRange(input.freqsHz);
@@ -113,6 +114,7 @@ export function classAveragedShapMap(source: ClassMapsWithAxes | ClassAveragedSh
         zmax: m,
         showscale: i === 0,
         colorbar: { title: { text: "Contribution", side: "right" }, thickness: 14, outlinewidth: 0, x: 1.03 },
+        valueLabel: "mean SHAP ",
       }),
     );
     shapes.push(pArrivalLine(xref, `${yref} domain`, pArrivalS));

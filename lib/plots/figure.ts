@@ -71,6 +71,8 @@ export interface ScatterTrace {
   fillcolor?: string;
   showlegend?: boolean;
   text?: string[];
+  /** Per-point values a `hovertemplate` shows as `%{customdata}` (not drawn). */
+  customdata?: Array<number | string>;
   hovertemplate?: string;
   hoverinfo?: string;
 }
@@ -90,6 +92,10 @@ export interface BarTrace {
   xaxis?: string;
   yaxis?: string;
   showlegend?: boolean;
+  /** Per-bar hover text (`%{hovertext}` in a `hovertemplate`); not drawn on the bars. */
+  hovertext?: string[];
+  /** Per-bar values a `hovertemplate` shows as `%{customdata}` (not drawn). */
+  customdata?: number[];
   hovertemplate?: string;
   hoverinfo?: string;
 }

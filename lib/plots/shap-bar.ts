@@ -5,7 +5,7 @@ import type { Annotation, Figure, Shape } from "./figure";
 import { tableOf } from "./explanation-input";
 import { formatValue } from "./format";
 import { PX_PER_INCH, PX_PER_POINT, axis, barEndLabel, baseLayout, featureRowAxis, rowLine } from "./style";
-import { textWidthPx } from "./svg-text";
+import { plainText, textWidthPx } from "./svg-text";
 
 export interface ShapBarPlotInput {
   /**
@@ -109,7 +109,9 @@ export function shapBar(source: Explanation | ShapBarPlotInput, options: ShapBar
         y: rows.map((_, i) => yOf(i)),
         width: 0.7,
         marker: { color: colours, line: { color: "rgba(255,255,255,0.8)", width: 1 } },
-        hovertemplate: "%{x:.4g}<extra></extra>",
+        // the row's feature (and value, for one sample) by name, since the bars' y are row positions
+        hovertext: rows.map((r) => plainText(r.label)),
+        hovertemplate: `%{hovertext}<br>${local ? "SHAP value" : "mean(|SHAP value|)"} %{x:.4g}<extra></extra>`,
       },
     ],
     layout,

@@ -192,3 +192,18 @@ export function svgText(text: string, o: SvgTextOptions): string {
   });
   return `<text ${attrs.join(" ")}>${body.join("")}</text>`;
 }
+
+/**
+ * The plain text of a label written in Plotly's small markup (`<span style=…>`, `<br>`, `<b>`; XML-escaped
+ * text): tags dropped, entities decoded. For hover texts, which show the label without its styling.
+ */
+export function plainText(markup: string): string {
+  return markup
+    .replace(/<br\s*\/?>/gi, " ")
+    .replace(/<[^>]*>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
+}

@@ -61,23 +61,8 @@ interface Ctx {
   clipIds: Map<string, string>;
 }
 
-/**
- * Draws a `Figure` as a static SVG document, for notebooks (`image/svg+xml`), the README and reviewers.
- * It covers exactly the Plotly features our plots use: scatter traces (lines with gaps, markers coloured by
- * value, filled "toself" bands), bars (horizontal or vertical, with bases), heatmaps (any colour scale,
- * including rgba transparency, with a colour bar), tables, layout shapes (line, rect, path), annotations,
- * layout images, legends, several subplots through axis domains and anchors, axis titles, nice ticks and
- * log axes. A trace of another kind, or a reference to an axis the layout lacks, raises an `InputError`
- * rather than being dropped; layout fields outside this list (menus, sliders, …) are ignored.
- *
- * The output is deterministic (fixed number formatting, ids derived from a hash of the figure, no dates),
- * so SVGs can be snapshot-tested and committed. A heatmap on evenly spaced linear axes is embedded as a
- * palette PNG (255 colour-scale levels, like matplotlib's 256-entry look-up tables, plus transparent for
- * gaps), which keeps a 33 × 153 SHAP map to a few kB; other heatmaps are drawn cell by cell. Lines of
- * more than two points per horizontal pixel are thinned to the first, lowest, highest and last point of
- * each pixel column, which draws the same picture with far fewer points.
- */
-export function toSvg(figure: Figure, options: SvgOptions = {}): string {
+/** Checks the figure size, margins and trace kinds, and resolves its axes (ranges, pixel extents). */
+function svgContext(figure: Figure, options: SvgOptions): Ctx {
   const layout = figure.layout;
   const width = options.width ?? layout.width;
   const height = options.height ?? layout.height;
@@ -109,6 +94,41 @@ export function toSvg(figure: Figure, options: SvgOptions = {}): string {
     }
   }
   resolveAxes(ctx);
+  return ctx;
+}
+
+/**
+ * The axis ranges `toSvg` draws, by axis id ("x", "y2", …), in data units (log10 units on log axes, as
+ * Plotly's `range`): given ranges, else the autorange of the traces on that axis. For checking the static
+ * rendering against plotly.js' own (test/plots/plotly-consistency.test.ts).
+ */
+export function svgAxisRanges(figure: Figure, options: SvgOptions = {}): Record<string, [number, number]> {
+  const ctx = svgContext(figure, options);
+  const out: Record<string, [number, number]> = {};
+  for (const ax of ctx.axes.values()) out[ax.id] = [ax.lo, ax.hi];
+  return out;
+}
+
+/**
+ * Draws a `Figure` as a static SVG document, for notebooks (`image/svg+xml`), the README and reviewers.
+ * It covers exactly the Plotly features our plots use: scatter traces (lines with gaps, markers coloured by
+ * value, filled "toself" bands), bars (horizontal or vertical, with bases), heatmaps (any colour scale,
+ * including rgba transparency, with a colour bar), tables, layout shapes (line, rect, path), annotations,
+ * layout images, legends, several subplots through axis domains and anchors, axis titles, nice ticks and
+ * log axes. A trace of another kind, or a reference to an axis the layout lacks, raises an `InputError`
+ * rather than being dropped; layout fields outside this list (menus, sliders, …) are ignored.
+ *
+ * The output is deterministic (fixed number formatting, ids derived from a hash of the figure, no dates),
+ * so SVGs can be snapshot-tested and committed. A heatmap on evenly spaced linear axes is embedded as a
+ * palette PNG (255 colour-scale levels, like matplotlib's 256-entry look-up tables, plus transparent for
+ * gaps), which keeps a 33 × 153 SHAP map to a few kB; other heatmaps are drawn cell by cell. Lines of
+ * more than two points per horizontal pixel are thinned to the first, lowest, highest and last point of
+ * each pixel column, which draws the same picture with far fewer points.
+ */
+export function toSvg(figure: Figure, options: SvgOptions = {}): string {
+  const ctx = svgContext(figure, options);
+  const layout = figure.layout;
+  const { width, height } = ctx;
 
   const body: string[] = [];
   body.push(`<rect x="0" y="0" width="${num(width)}" height="${num(height)}" fill="${color(layout.paper_bgcolor ?? "#ffffff")}"/>`);

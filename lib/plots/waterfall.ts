@@ -4,7 +4,7 @@ import { AXIS_COLOR, GUIDE_GREY, MUTED_TEXT, SHAP_BLUE, SHAP_RED } from "./color
 import type { Annotation, Figure, Shape } from "./figure";
 import { formatValue } from "./format";
 import { PX_PER_INCH, assertLength, axis, barEndLabel, baseLayout, featureRowAxis, rowLine } from "./style";
-import { escapeXml, plainTextWidthPx, textWidthPx } from "./svg-text";
+import { escapeXml, plainText, plainTextWidthPx, textWidthPx } from "./svg-text";
 import { assertOneSample, tableOf } from "./explanation-input";
 
 export interface WaterfallPlotInput {
@@ -206,7 +206,9 @@ export function waterfall(source: Explanation | WaterfallPlotInput, options: Wat
         base: steps.map((s) => s.start),
         width: 0.8,
         marker: { color: "rgba(0,0,0,0)" },
-        hovertemplate: "%{x:+.4g}<extra></extra>",
+        hovertext: steps.map((s) => plainText(s.label)),
+        hovertemplate: "%{hovertext}<br>SHAP value %{x:+.4g}<br>%{base:.4g} → %{customdata:.4g}<extra></extra>",
+        customdata: steps.map((s) => s.end),
       },
     ],
     layout,
