@@ -3,7 +3,7 @@
  * spectrogram image and the prediction, and the Partition SHAP map computed by the worker (worker.ts) with a
  * progress bar and a cancel button; a second view shows the class-averaged maps (Fig. 3 and 4). The figures
  * are lib/plots' figure specs, the ones the notebooks show, drawn by plotly.js-dist (loaded by index.html).
- * `window.explorer` exposes the state for the browser test (test/site/explorer.test.ts).
+ * `window.explorer` exposes the state for the browser test (test/site/explorer.browser-test.ts).
  */
 import { Explanation } from "../../lib/shap/explanation";
 import { classAveragedShapMap } from "../../lib/plots/class-averaged-shap-map";
@@ -43,8 +43,20 @@ const state = {
 };
 (window as unknown as { explorer: unknown }).explorer = state;
 
+/**
+ * Draws a lib/plots figure spec with plotly.js-dist. One change: plotly.js 3.7 draws a horizontal colour bar
+ * whose title has an explicit `side` ("bottom" in plots.shapImage) with a NaN path and logs two console errors,
+ * so the side is dropped here (the title then sits above the bar, plotly's default); the SVG renderer and the
+ * notebooks' static images keep it below.
+ */
 function draw(el: string, fig: Figure): Promise<unknown> {
-  return Plotly.react($(el), fig.data, fig.layout, { responsive: true, displaylogo: false });
+  const data = fig.data.map((t) => {
+    const bar = (t as { colorbar?: { orientation?: string; title?: { side?: string } } }).colorbar;
+    if (bar?.orientation !== "h" || bar.title?.side === undefined) return t;
+    const { side: _side, ...title } = bar.title;
+    return { ...t, colorbar: { ...bar, title } };
+  });
+  return Plotly.react($(el), data, fig.layout, { responsive: true, displaylogo: false });
 }
 
 function say(text: string, isError = false): void {

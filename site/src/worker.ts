@@ -2,7 +2,7 @@
  * The explorer's SHAP worker (a Web Worker, so the page stays responsive): tf.js on its WebAssembly backend,
  * the CNN as lib's model function (lib/cnn/model-fn.ts), and lib's Partition explainer with the Telea-inpainting
  * Image masker, exactly as createCnnShapExplainer (lib/pipeline/cnn-shap-explainer.ts) sets them up in Node
- * with workers { model: 0, masker: 0 }: the same code, so the same numbers (test/site/explorer.test.ts).
+ * with workers { model: 0, masker: 0 }: the same code, so the same numbers (test/site/explorer.browser-test.ts).
  * Cancelling is the page terminating this worker.
  */
 import * as tf from "@tensorflow/tfjs";
