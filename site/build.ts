@@ -36,6 +36,12 @@ const NODE_MODULES = ["fs", "path", "zlib", "crypto", "worker_threads", "os", "u
 
 const shimOf = (m: string): string => path.join(siteDir, "src", m === "zlib" ? "zlib-shim.ts" : "node-shim.ts");
 
+/** The esbuild options that give lib code its browser stand-ins for Node: `node:*` aliases and a global Buffer. */
+export const BROWSER_SHIMS: Pick<esbuild.BuildOptions, "alias" | "inject"> = {
+  alias: Object.fromEntries(NODE_MODULES.flatMap((m) => [[`node:${m}`, shimOf(m)], [m, shimOf(m)]])),
+  inject: [path.join(siteDir, "src", "buffer-shim.ts")],
+};
+
 /** Options of `buildSite`. */
 export interface BuildSiteOptions {
   /** @default site/dist */
@@ -131,8 +137,7 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<{ outDi
     target: "es2020",
     outdir: tmp,
     logLevel: "warning",
-    alias: Object.fromEntries(NODE_MODULES.flatMap((m) => [[`node:${m}`, shimOf(m)], [m, shimOf(m)]])),
-    inject: [path.join(siteDir, "src", "buffer-shim.ts")],
+    ...BROWSER_SHIMS,
     external: ["@resvg/resvg-js", "@tensorflow/tfjs-node", "h5wasm"],
     define: { "process.env.NODE_ENV": '"production"', __dirname: '"/"' },
   });

@@ -3,29 +3,7 @@
  * (alloc, from, concat, writeUInt32BE, latin1 write, base64 toString), injected by site/build.ts as the global
  * `Buffer` of the browser bundles.
  */
-export class Buffer extends Uint8Array {
-  static alloc(n: number): Buffer {
-    return new Buffer(n);
-  }
-  static from(source: ArrayLike<number> | string, encoding?: string): Buffer {
-    if (typeof source !== "string") return Buffer.of(...Array.from(source)) as Buffer;
-    if (encoding === "base64") {
-      const s = atob(source);
-      const b = new Buffer(s.length);
-      for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-      return b;
-    }
-    return new Buffer(new TextEncoder().encode(source));
-  }
-  static concat(parts: readonly Uint8Array[]): Buffer {
-    const out = new Buffer(parts.reduce((n, p) => n + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
-  }
+class BufferBytes extends Uint8Array {
   writeUInt32BE(value: number, offset: number): number {
     new DataView(this.buffer, this.byteOffset, this.byteLength).setUint32(offset, value >>> 0, false);
     return offset + 4;
@@ -40,3 +18,35 @@ export class Buffer extends Uint8Array {
     return encoding === "base64" ? btoa(s) : s;
   }
 }
+
+function alloc(n: number): BufferBytes {
+  return new BufferBytes(n);
+}
+
+function from(source: ArrayLike<number> | string, encoding?: string): BufferBytes {
+  if (typeof source !== "string") {
+    const b = new BufferBytes(source.length);
+    b.set(source);
+    return b;
+  }
+  if (encoding === "base64") {
+    const s = atob(source);
+    const b = new BufferBytes(s.length);
+    for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+    return b;
+  }
+  return from(new TextEncoder().encode(source));
+}
+
+function concat(parts: readonly Uint8Array[]): BufferBytes {
+  const out = new BufferBytes(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export const Buffer = Object.assign(BufferBytes, { alloc, from, concat });
+export type Buffer = BufferBytes;

@@ -51,7 +51,7 @@ async function explain(req: ExplainRequest): Promise<void> {
   const masker = new ImageMasker({ fill: "inpaint-telea", shape: [h, w, c], workers: 0 });
   try {
     const sample = Float32Array.from(req.image);
-    const probabilities = await probabilitiesFn(sample, 1);
+    const probabilities = Float32Array.from(await probabilitiesFn(sample, 1));
     const explainer = new PartitionExplainer(logits, masker, { outputNames: CNN_CLASS_NAMES });
     const t0 = performance.now();
     const e = await explainer.explain(sample, 1, {

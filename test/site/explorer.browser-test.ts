@@ -16,6 +16,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { loadCnn } from "../../lib/cnn/io";
 import { createCnnShapExplainer } from "../../lib/pipeline/cnn-shap-explainer";
 import { buildSite } from "../../site/build";
+import { portOf, serveSite } from "../../site/serve";
 import { npyBytes } from "./npy-bytes";
 
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -40,7 +41,6 @@ before(async () => {
   siteDir = fs.mkdtempSync(path.join(os.tmpdir(), "seismic-xai-site-"));
   fs.rmSync(siteDir, { recursive: true });
   await buildSite({ outDir: siteDir, preset: "quick" });
-  const { serveSite } = (await import("../../site/serve.mjs")) as { serveSite: (root: string, port?: number) => Promise<Server> };
   server = await serveSite(siteDir, 0);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
@@ -48,8 +48,7 @@ before(async () => {
     if (m.type() === "error") problems.push(`console error: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  const port = (server.address() as { port: number }).port;
-  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.goto(`http://127.0.0.1:${portOf(server)}/`);
   await page.waitForSelector("body[data-ready=true]", { timeout: 60_000 });
 });
 
@@ -60,7 +59,7 @@ after(async () => {
 });
 
 test("the page lists the shipped models, stations and traces and draws the waveform", async () => {
-  const models = await page.$$eval("#model option", (o) => o.map((x) => (x as HTMLOptionElement).value));
+  const models = await page.$$eval("#model option", (o) => o.map((x) => x.getAttribute("value")));
   assert.deepEqual(models, ["nrca", "all-stations"]);
   const stations = await page.$$eval("#station option", (o) => o.length);
   assert.ok(stations >= 2, `expected several stations, got ${stations}`);
@@ -71,8 +70,8 @@ test("SHAP in the browser equals the library's in Node to 1e-6 (NRCA model, max_
   await page.selectOption("#model", "nrca");
   await page.fill("#max-evals", "1000");
   await page.click("#explain");
-  await page.waitForFunction(() => (window as unknown as { explorer: { last: unknown } }).explorer.last !== null, undefined, { timeout: 120_000 });
-  const last = (await page.evaluate(() => (window as unknown as { explorer: { last: unknown } }).explorer.last)) as LastResult;
+  await page.waitForFunction("window.explorer.last !== null", undefined, { timeout: 120_000 });
+  const last = (await page.evaluate("window.explorer.last")) as LastResult;
   assert.ok((await page.$$("#shap .main-svg")).length > 0, "no SHAP figure");
   assert.match(await page.textContent("#prediction") ?? "", /foreshock \d+\.\d %, aftershock \d+\.\d %/);
 
@@ -103,13 +102,13 @@ test("cancel stops a run and the next run still works", async () => {
   assert.equal(await page.isDisabled("#explain"), false);
   await page.fill("#max-evals", "200");
   await page.click("#explain");
-  await page.waitForFunction(() => (window as unknown as { explorer: { last: { maxEvals: number } | null } }).explorer.last?.maxEvals === 200, undefined, { timeout: 60_000 });
+  await page.waitForFunction("window.explorer.last?.maxEvals === 200", undefined, { timeout: 60_000 });
 });
 
 test("a dropped file of the wrong shape, with a NaN, or of strings gets a clear message", async () => {
   const drop = async (name: string, bytes: Uint8Array) => {
     await page.setInputFiles("#file", { name, mimeType: "application/octet-stream", buffer: Buffer.from(bytes) });
-    await page.waitForFunction((n) => (document.getElementById("message")?.textContent ?? "").startsWith(n), name);
+    await page.waitForFunction(`(document.getElementById("message")?.textContent ?? "").startsWith(${JSON.stringify(name)})`);
     return { text: await page.textContent("#message"), cls: await page.getAttribute("#message", "class") };
   };
   const transposed = await drop("transposed.npy", npyBytes(new Float64Array(7500), [2500, 3]));
