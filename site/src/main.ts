@@ -8,6 +8,7 @@
 import { Explanation } from "../../lib/shap/explanation";
 import { classAveragedShapMap } from "../../lib/plots/class-averaged-shap-map";
 import { shapImage, type ImageWithAxes } from "../../lib/plots/shap-image";
+import { spectrogramChannels } from "../../lib/plots/spectrogram-channels";
 import { waveform } from "../../lib/plots/waveform";
 import type { Figure } from "../../lib/plots/figure";
 import { readDroppedTrace } from "./dropped-trace";
@@ -49,14 +50,16 @@ const state = {
  * so the side is dropped here (the title then sits above the bar, plotly's default); the SVG renderer and the
  * notebooks' static images keep it below.
  */
-function draw(el: string, fig: Figure): Promise<unknown> {
+function draw(el: string, fig: Figure, fitWidth = false): Promise<unknown> {
   const data = fig.data.map((t) => {
     const bar = (t as { colorbar?: { orientation?: string; title?: { side?: string } } }).colorbar;
     if (bar?.orientation !== "h" || bar.title?.side === undefined) return t;
     const { side: _side, ...title } = bar.title;
     return { ...t, colorbar: { ...bar, title } };
   });
-  return Plotly.react($(el), data, fig.layout, { responsive: true, displaylogo: false });
+  // The side-by-side figures take their column's width (the specs' fixed width suits a notebook cell).
+  const layout = fitWidth ? { ...fig.layout, width: undefined, autosize: true } : fig.layout;
+  return Plotly.react($(el), data, layout, { responsive: true, displaylogo: false });
 }
 
 function say(text: string, isError = false): void {
@@ -88,12 +91,44 @@ function fillTraces(): void {
 }
 
 async function showTrace(c: Current): Promise<void> {
+  cancel();
   state.current = c;
   state.last = null;
   $("prediction").textContent = "";
   $("timing").textContent = "";
   Plotly.purge($("shap"));
-  await draw("waveform", waveform({ data: c.waveform, samplingRateHz: 100, channels: c.channels, pArrivalS: 5, title: c.title }));
+  await draw("waveform", waveform({ data: c.waveform, samplingRateHz: 100, channels: c.channels, pArrivalS: 5, title: c.title }), true);
+  const img = c.image;
+  await draw(
+    "spectrogram",
+    spectrogramChannels({
+      values: img.data,
+      freqsHz: img.freqsHz,
+      timesS: img.timesS,
+      channels: ["R = E", "G = N", "B = Z"],
+      pArrivalS: img.pArrivalS,
+      title: "The CNN's input: log spectrogram image, one channel per component",
+      colorbarTitle: "Pixel value (0..255)",
+    }),
+    true,
+  );
+  predict();
+}
+
+/** Asks the worker for the current model's probabilities on the current image. */
+function predict(): void {
+  const c = state.current;
+  if (!c || !worker || state.running) return;
+  const model = state.index!.models.find((m) => m.name === ($("model") as HTMLSelectElement).value)!;
+  requestId++;
+  $("prediction").textContent = "Predicting…";
+  const image = c.image.data.slice();
+  worker.postMessage({ type: "predict", id: requestId, modelUrl: new URL(model.url, location.href).href, image }, [image.buffer]);
+}
+
+function showPrediction(probabilities: ArrayLike<number>): void {
+  const predicted = probabilities[1] > probabilities[0] ? "aftershock" : "foreshock";
+  $("prediction").textContent = `Prediction: ${predicted} (foreshock ${(100 * probabilities[0]).toFixed(1)} %, aftershock ${(100 * probabilities[1]).toFixed(1)} %)`;
 }
 
 async function loadTrace(id: string): Promise<void> {
@@ -129,7 +164,9 @@ function startWorker(): void {
 
 function onWorker(m: WorkerMessage): void {
   if (m.type === "ready" || m.id !== requestId) return;
-  if (m.type === "progress") {
+  if (m.type === "prediction") {
+    showPrediction(m.probabilities);
+  } else if (m.type === "progress") {
     ($("progress") as HTMLProgressElement).value = m.done / m.total;
   } else if (m.type === "error") {
     finish();
@@ -161,8 +198,7 @@ async function showResult(fields: ExplanationFields, probabilities: Float32Array
     probabilities: Array.from(probabilities),
     seconds,
   };
-  const predicted = probabilities[1] > probabilities[0] ? "aftershock" : "foreshock";
-  $("prediction").textContent = `Prediction: ${predicted} (foreshock ${(100 * probabilities[0]).toFixed(1)} %, aftershock ${(100 * probabilities[1]).toFixed(1)} %)`;
+  showPrediction(probabilities);
   $("timing").textContent = `SHAP in ${seconds.toFixed(2)} s (max_evals ${maxEvals}, in a Web Worker)`;
   say("");
   await draw("shap", shapImage(expl, c.image));
@@ -245,6 +281,9 @@ async function main(): Promise<void> {
   $("trace").addEventListener("change", () => void loadTrace(($("trace") as HTMLSelectElement).value));
   modelSel.addEventListener("change", () => {
     state.last = null;
+    Plotly.purge($("shap"));
+    $("timing").textContent = "";
+    predict();
   });
   $("explain").addEventListener("click", () => void explain());
   $("cancel").addEventListener("click", cancel);

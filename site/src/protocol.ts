@@ -9,6 +9,14 @@ export interface ExplainRequest {
   readonly maxEvals: number;
 }
 
+/** The model's softmax probabilities for one image (quick, shown before any SHAP run). */
+export interface PredictRequest {
+  readonly type: "predict";
+  readonly id: number;
+  readonly modelUrl: string;
+  readonly image: Uint8Array;
+}
+
 /** The fields of an Explanation (lib/shap/explanation.ts) that cross the thread boundary. */
 export interface ExplanationFields {
   readonly values: Float64Array;
@@ -26,6 +34,7 @@ export interface ExplanationFields {
 
 export type WorkerMessage =
   | { readonly type: "ready"; readonly backend: string }
+  | { readonly type: "prediction"; readonly id: number; readonly probabilities: Float32Array }
   | { readonly type: "progress"; readonly id: number; readonly done: number; readonly total: number }
   | {
       readonly type: "result";

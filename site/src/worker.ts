@@ -13,7 +13,7 @@ import { ImageMasker } from "../../lib/shap/maskers/image-masker";
 import { provideTeleaWasm } from "../../lib/shap/maskers/inpaint-telea";
 import { PartitionExplainer } from "../../lib/shap/partition/partition-explainer";
 import { SPECTROGRAM_IMAGE_SHAPE } from "../../lib/spectrogram/spectrogram-image";
-import type { ExplainRequest, WorkerMessage } from "./protocol";
+import type { ExplainRequest, PredictRequest, WorkerMessage } from "./protocol";
 
 const post = (m: WorkerMessage, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(m, transfer);
 
@@ -82,7 +82,18 @@ async function explain(req: ExplainRequest): Promise<void> {
   }
 }
 
-self.onmessage = (ev: MessageEvent<ExplainRequest>) => {
+async function predict(req: PredictRequest): Promise<void> {
+  await ready;
+  const fn = cnnModelFn(await model(req.modelUrl), { output: "probabilities", batchSize: 50 });
+  try {
+    const probabilities = Float32Array.from(await fn(Float32Array.from(req.image), 1));
+    post({ type: "prediction", id: req.id, probabilities });
+  } finally {
+    fn.dispose();
+  }
+}
+
+self.onmessage = (ev: MessageEvent<ExplainRequest | PredictRequest>) => {
   const req = ev.data;
-  explain(req).catch((e) => post({ type: "error", id: req.id, message: e instanceof Error ? e.message : String(e) }));
+  (req.type === "predict" ? predict(req) : explain(req)).catch((e) => post({ type: "error", id: req.id, message: e instanceof Error ? e.message : String(e) }));
 };

@@ -14,6 +14,7 @@ import { after, before, test } from "node:test";
 import type { Server } from "node:http";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { loadCnn } from "../../lib/cnn/io";
+import { cnnModelFn } from "../../lib/cnn/model-fn";
 import { createCnnShapExplainer } from "../../lib/pipeline/cnn-shap-explainer";
 import { buildSite } from "../../site/build";
 import { portOf, serveSite } from "../../site/serve";
@@ -87,11 +88,23 @@ test("SHAP in the browser equals the library's in Node to 1e-6 (NRCA model, max_
     for (let i = 0; i < e.baseValues.length; i++) maxDiff = Math.max(maxDiff, Math.abs(e.baseValues[i] - last.baseValues[i]));
     assert.ok(maxDiff <= 1e-6, `browser vs Node SHAP differ by ${maxDiff}`);
     assert.ok(e.values.some((v) => v !== 0), "all-zero SHAP values compare trivially");
+    const probabilities = await cnnModelFn(model, { output: "probabilities" })(image, 1);
+    for (let k = 0; k < 2; k++) assert.ok(Math.abs(probabilities[k] - last.probabilities[k]) <= 1e-6, `probability ${k}: ${last.probabilities[k]} vs Node's ${probabilities[k]}`);
     console.log(`browser vs Node: max |difference| ${maxDiff} over ${e.values.length} values; browser ${last.seconds.toFixed(2)} s`);
   } finally {
     await cnn.close();
     model.dispose();
   }
+});
+
+test("hovering over a SHAP map shows time in s, frequency in Hz and the value", async () => {
+  const map = page.locator("#shap .nsewdrag").nth(1);
+  const box = await map.boundingBox();
+  assert.ok(box, "no SHAP map subplot");
+  await map.hover({ position: { x: box.width * 0.4, y: box.height * 0.5 } });
+  await page.waitForSelector("#shap .hovertext", { timeout: 5_000 });
+  const text = (await page.textContent("#shap .hovertext")) ?? "";
+  assert.match(text, /t = \d+\.\d\d s.*f = \d+\.\d\d Hz.*SHAP -?\d/);
 });
 
 test("cancel stops a run and the next run still works", async () => {
