@@ -102,6 +102,7 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<{ outDi
             nSamples: trace.stats.nSamples,
             pArrivalS: (trace.stats.pArrivalSample ?? 500) / trace.stats.samplingRateHz,
             startTime: trace.stats.startTime ?? null,
+            metadata: trace.metadata,
             waveformFloat32: Buffer.from(waveform.buffer).toString("base64"),
             imageUint8: Buffer.from(image.data).toString("base64"),
           }),

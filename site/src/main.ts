@@ -22,6 +22,16 @@ interface SiteIndex {
   classMaps: { name: string; label: string; url: string }[];
 }
 
+/** The D-set metadata fields the page shows (lib/data/dset-reader.ts DSetMetadataRow). */
+interface TraceMetadata {
+  source_magnitude_type: string;
+  source_magnitude: number;
+  source_depth_km: number;
+  distance_km: number;
+  source_origin_time: string;
+  period: string;
+}
+
 /** A trace ready to explain. */
 interface Current {
   id: string;
@@ -133,7 +143,11 @@ function showPrediction(probabilities: ArrayLike<number>): void {
 
 async function loadTrace(id: string): Promise<void> {
   const t = state.index!.traces.find((x) => x.id === id)!;
-  const j = await getJson<{ traceName: string; station: string; labelName: string; channels: string[]; waveformFloat32: string; imageUint8: string; pArrivalS: number }>(t.url);
+  const j = await getJson<{ traceName: string; station: string; labelName: string; channels: string[]; waveformFloat32: string; imageUint8: string; pArrivalS: number; metadata?: TraceMetadata }>(t.url);
+  const m = j.metadata;
+  $("metadata").textContent = m
+    ? `${m.source_magnitude_type} ${m.source_magnitude.toFixed(1)}, depth ${m.source_depth_km.toFixed(1)} km, ${m.distance_km.toFixed(1)} km from ${j.station}, origin ${m.source_origin_time} (${m.period} period)`
+    : "";
   const w = decode(j.waveformFloat32);
   const axes = state.index!.axes;
   await showTrace({
@@ -244,6 +258,7 @@ async function onFile(file: File): Promise<void> {
   try {
     const t = await readDroppedTrace(new Uint8Array(await file.arrayBuffer()), file.name);
     const img = t.image;
+    $("metadata").textContent = "";
     await showTrace({
       id: `file:${file.name}`,
       title: `${file.name} (your trace)`,
@@ -280,6 +295,7 @@ async function main(): Promise<void> {
   });
   $("trace").addEventListener("change", () => void loadTrace(($("trace") as HTMLSelectElement).value));
   modelSel.addEventListener("change", () => {
+    cancel();
     state.last = null;
     Plotly.purge($("shap"));
     $("timing").textContent = "";

@@ -65,6 +65,9 @@ test("the page lists the shipped models, stations and traces and draws the wavef
   const stations = await page.$$eval("#station option", (o) => o.length);
   assert.ok(stations >= 2, `expected several stations, got ${stations}`);
   assert.ok((await page.$$("#waveform .main-svg")).length > 0, "no waveform figure");
+  assert.ok((await page.$$("#spectrogram .main-svg")).length > 0, "no spectrogram image figure");
+  assert.match((await page.textContent("#metadata")) ?? "", /\d\.\d, depth \d+\.\d km, \d+\.\d km from [A-Z0-9]+, origin \d{4}-/);
+  await page.waitForFunction(`/^Prediction: (foreshock|aftershock) \\(/.test(document.getElementById("prediction")?.textContent ?? "")`, undefined, { timeout: 60_000 });
 });
 
 test("SHAP in the browser equals the library's in Node to 1e-6 (NRCA model, max_evals 1000)", async () => {
