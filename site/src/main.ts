@@ -163,6 +163,8 @@ async function loadTrace(id: string): Promise<void> {
 let worker: Worker | null = null;
 let requestId = 0;
 let workerReady: Promise<void> = Promise.resolve();
+/** When the current explanation was sent, for the progress line's time left. */
+let runStartMs = 0;
 function startWorker(): void {
   worker = new Worker("worker.js");
   workerReady = new Promise((resolve, reject) => {
@@ -182,6 +184,9 @@ function onWorker(m: WorkerMessage): void {
     showPrediction(m.probabilities);
   } else if (m.type === "progress") {
     ($("progress") as HTMLProgressElement).value = m.done / m.total;
+    const elapsedS = (performance.now() - runStartMs) / 1000;
+    const leftS = m.done > 0 ? (elapsedS * (m.total - m.done)) / m.done : NaN;
+    $("progress-text").textContent = `${Math.round((100 * m.done) / m.total)} %${Number.isFinite(leftS) ? `, about ${leftS.toFixed(1)} s left` : ""}`;
   } else if (m.type === "error") {
     finish();
     say(`SHAP failed: ${m.message}`, true);
@@ -193,6 +198,7 @@ function onWorker(m: WorkerMessage): void {
 
 function finish(): void {
   state.running = false;
+  $("progress-text").textContent = "";
   ($("explain") as HTMLButtonElement).disabled = false;
   ($("cancel") as HTMLButtonElement).disabled = true;
 }
@@ -240,6 +246,7 @@ async function explain(): Promise<void> {
     return;
   }
   requestId++;
+  runStartMs = performance.now();
   const image = c.image.data.slice();
   worker!.postMessage({ type: "explain", id: requestId, modelUrl: new URL(model.url, location.href).href, image, maxEvals }, [image.buffer]);
 }

@@ -113,6 +113,7 @@ test("hovering over a SHAP map shows time in s, frequency in Hz and the value", 
 test("cancel stops a run and the next run still works", async () => {
   await page.fill("#max-evals", "5000");
   await page.click("#explain");
+  await page.waitForFunction(`/^\\d+ %, about \\d+\\.\\d s left$/.test(document.getElementById("progress-text")?.textContent ?? "")`, undefined, { timeout: 30_000 });
   await page.click("#cancel");
   assert.equal(await page.textContent("#message"), "Cancelled.");
   assert.equal(await page.isDisabled("#explain"), false);
