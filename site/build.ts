@@ -64,8 +64,9 @@ export async function buildSite(options: BuildSiteOptions = {}): Promise<{ outDi
   let loaded;
   try {
     loaded = await loadCnnExperiment(SITE_MODELS[0].name, study.cnn);
-  } catch {
-    console.error("site: no trained models in the cache for these settings: building the images and training them (notebook 03's step)");
+  } catch (e) {
+    console.error(`site: ${e instanceof Error ? e.message : String(e)}`);
+    console.error("site: so building the images and training the models of these settings first (notebook 03's step, cached)");
     await buildImageCache(study.dataset.dir, { cacheDir: study.cnn.imageCacheDir });
     await runCnnExperiments({ ...study.cnn });
     loaded = await loadCnnExperiment(SITE_MODELS[0].name, study.cnn);
