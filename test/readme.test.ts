@@ -104,3 +104,19 @@ test("ml-random-forest is a devDependency that only a benchmark imports (README.
   assert.deepEqual(importers, ["bench/forest.bench.ts"]);
   states(readme, /ml-random-forest is only a devDependency, for that benchmark/, "README.md");
 });
+
+test("README, the explorer: its commands exist, the port is the server's, and the 1e-6 claim is the browser test's", () => {
+  const pkg = JSON.parse(read("package.json"));
+  for (const script of ["site", "site:serve", "test:site"]) {
+    states(readme, new RegExp(`\`npm run ${script}\``), "README.md");
+    assert.ok(pkg.scripts[script], `package.json has no "${script}" script`);
+  }
+  states(readme, /serves it at http:\/\/127\.0\.0\.1:8017\//, "README.md");
+  assert.ok(read("site/serve.ts").includes("process.env.PORT ?? 8017"), "site/serve.ts no longer serves on 8017");
+  states(readme, /its SHAP values equal the library's in Node to 1e-6/, "README.md");
+  assert.ok(read(pkg.scripts["test:site"].split(" ").pop()).includes("assert.ok(maxDiff <= 1e-6"), "the browser test no longer asserts 1e-6");
+  states(readme, /max_evals 1000 by default/, "README.md");
+  assert.ok(read("site/index.html").includes('id="max-evals" type="number" value="1000"'), "the page's default max_evals is not 1000");
+  states(readme, /!\[The explorer\]\(figures\/explorer\.png\)/, "README.md");
+  assert.ok(fs.existsSync(path.join(ROOT, "figures", "explorer.png")), "figures/explorer.png is missing (npm run site:screenshot)");
+});

@@ -108,6 +108,20 @@ interface WebAssemblyApi {
 }
 
 let kernelInstance: TeleaKernel | null = null;
+let providedBytes: Uint8Array | null = null;
+
+/**
+ * Supplies the bytes of inpaint-telea.wasm where the file cannot be read (a browser or a Web Worker, which has
+ * no file system: the explorer in site/ fetches them and passes them here before the first `inpaintTelea`).
+ * Node does not need it. A kernel made before from other bytes is dropped, so the next call uses these.
+ */
+export function provideTeleaWasm(bytes: Uint8Array): void {
+  if (!(bytes instanceof Uint8Array) || bytes.length < 8 || bytes[0] !== 0 || bytes[1] !== 0x61 || bytes[2] !== 0x73 || bytes[3] !== 0x6d) {
+    throw new InputError("provideTeleaWasm", "the bytes are not a WebAssembly module (they must start with \\0asm)");
+  }
+  providedBytes = bytes;
+  kernelInstance = null;
+}
 
 /**
  * One kernel instance per thread, made on first use. Synchronous compilation is fine in Node for a module of a
@@ -115,12 +129,15 @@ let kernelInstance: TeleaKernel | null = null;
  */
 function teleaKernel(): TeleaKernel {
   if (kernelInstance === null) {
-    const file = path.join(__dirname, "inpaint-telea.wasm");
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (e) {
-      throw new InputError(file, `cannot be read (${e instanceof Error ? e.message : String(e)}); it is part of the repository: rebuild it with \`npm run build:wasm\``);
+    let bytes: Uint8Array;
+    if (providedBytes !== null) bytes = providedBytes;
+    else {
+      const file = path.join(__dirname, "inpaint-telea.wasm");
+      try {
+        bytes = fs.readFileSync(file);
+      } catch (e) {
+        throw new InputError(file, `cannot be read (${e instanceof Error ? e.message : String(e)}); it is part of the repository: rebuild it with \`npm run build:wasm\``);
+      }
     }
     const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
     kernelInstance = new wasm.Instance(new wasm.Module(bytes), {}).exports as TeleaKernel;
