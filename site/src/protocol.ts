@@ -1,3 +1,5 @@
+import type { Explanation } from "../../lib/shap/explanation";
+
 /** Messages between the page (main.ts) and the SHAP worker (worker.ts). Arrays are transferred, not copied. */
 export interface ExplainRequest {
   readonly type: "explain";
@@ -17,20 +19,13 @@ export interface PredictRequest {
   readonly image: Uint8Array;
 }
 
-/** The fields of an Explanation (lib/shap/explanation.ts) that cross the thread boundary. */
-export interface ExplanationFields {
-  readonly values: Float64Array;
-  readonly baseValues: Float64Array;
-  readonly data: Float64Array;
-  readonly nSamples: number;
-  readonly featureShape: readonly number[];
-  readonly nOutputs: number;
-  readonly outputAxis: boolean;
-  readonly outputIndices: Int32Array;
-  readonly outputNames: readonly (readonly string[])[] | null;
-  readonly modelOutputs: Float64Array | null;
-  readonly evalCounts: Int32Array | null;
-}
+/** The fields of an Explanation (lib/shap/explanation.ts) that cross the thread boundary: typed arrays and
+ * plain values, so the structured clone keeps them (featureNames stays behind: image features have none). */
+export type ExplanationFields = Pick<
+  Explanation,
+  | "values" | "baseValues" | "data" | "nSamples" | "featureShape" | "nOutputs" | "outputAxis"
+  | "outputIndices" | "outputNames" | "modelOutputs" | "evalCounts"
+>;
 
 export type WorkerMessage =
   | { readonly type: "ready"; readonly backend: string }
