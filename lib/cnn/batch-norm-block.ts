@@ -298,17 +298,7 @@ function backwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: n
   // dx needs the sums over the whole batch.
   const ownG = sumG.slice();
   const ownGz = sumGz.slice();
-  let m = mLocal;
-  if (batchNormSync !== null) {
-    const shared = new Float64Array(2 * c + 1);
-    shared.set(sumG, 0);
-    shared.set(sumGz, c);
-    shared[2 * c] = mLocal;
-    batchNormSync.allReduce(shared);
-    sumG.set(shared.subarray(0, c));
-    sumGz.set(shared.subarray(c, 2 * c));
-    m = shared[2 * c];
-  }
+  const m = batchSums(sumG, sumGz, mLocal, c);
   // Pass B: dz = gamma * rstd / M * (M * dyBn - sum(dyBn) - zhat * sum(dyBn * zhat)).
   const kf = new Float64Array(c);
   for (let k = 0; k < c; k++) kf[k] = (gamma[k] * rstd[k]) / m;
@@ -326,6 +316,23 @@ function backwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: n
     dGamma[k] = ownGz[k];
     dBeta[k] = ownG[k];
   }
+}
+
+/**
+ * The batch-norm backward sums over the whole batch: with a sync, this thread's sums of dy and dy * zhat (each
+ * of length c, replaced in place) and its row count are added across threads in one all-reduce; alone, as they are.
+ * @returns the batch's row count M
+ */
+function batchSums(sumG: Float64Array, sumGz: Float64Array, mLocal: number, c: number): number {
+  if (batchNormSync === null) return mLocal;
+  const shared = new Float64Array(2 * c + 1);
+  shared.set(sumG, 0);
+  shared.set(sumGz, c);
+  shared[2 * c] = mLocal;
+  batchNormSync.allReduce(shared);
+  sumG.set(shared.subarray(0, c));
+  sumGz.set(shared.subarray(c, 2 * c));
+  return shared[2 * c];
 }
 
 /**
@@ -428,17 +435,7 @@ function backwardWasm(k: BatchNormKernels, inputs: Float32Array[], outputs: Floa
   // This thread's shares go out as the gradients of beta and gamma; dx needs the whole batch's sums.
   dBeta.set(sumGV);
   dGamma.set(sumGzV);
-  let m = mLocal;
-  if (batchNormSync !== null) {
-    const shared = new Float64Array(2 * c + 1);
-    shared.set(sumGV, 0);
-    shared.set(sumGzV, c);
-    shared[2 * c] = mLocal;
-    batchNormSync.allReduce(shared);
-    sumGV.set(shared.subarray(0, c));
-    sumGzV.set(shared.subarray(c, 2 * c));
-    m = shared[2 * c];
-  }
+  const m = batchSums(sumGV, sumGzV, mLocal, c);
   for (let q = 0; q < c; q++) kfV[q] = (gamma[q] * rstdV[q]) / m;
   k.batchNormBackward(x.byteOffset, mLocal, c, m, meanXP, rstdP, kfP, sumGP, sumGzP, dx.byteOffset, accP);
   dBias.set(accV);
