@@ -487,12 +487,12 @@ async function child(args: Args, reportFile: string): Promise<void> {
         cacheDir: path.join(work, "cnn-capped"),
         log: false,
         onBatch: (done, total) => {
+          if (done === 0) return; // the report before the first batch
           marks.push(performance.now());
           cpuMarks.push(cpuSeconds());
-          nTrain = total;
+          nTrain = total / PAPER_EPOCHS;
           if (marks.length % 50 === 0) process.stderr.write(`  ${stage}: ${marks.length}/${cap} batches\n`);
           if (marks.length >= cap) throw new StepCap(`stopped after ${cap} batches`);
-          void done;
         },
       });
       note = "finished without reaching the step cap";

@@ -51,7 +51,10 @@ export interface TrainCnnOptions {
   standardization?: Standardization;
   /** Called after each epoch (notebooks update their training-curve display here). */
   onEpoch?: (record: EpochRecord) => void;
-  /** Called after each batch with (samples done, samples in the epoch, label). */
+  /**
+   * Called before the first batch and after each batch with (samples done, samples of the whole training:
+   * epochs x training images, label "epoch e/E"); a resumed training starts at the epochs already done.
+   */
   onBatch?: ProgressFn;
   /** One line per epoch; `false` for silence. @default console.log */
   log?: ((line: string) => void) | false;
@@ -153,6 +156,9 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
     const labelBuffer = parallel?.labels ?? new Int32Array(batchSize);
     let trainSeconds = 0;
     let trainSamples = 0;
+    // A first report before any batch tells a progress display where this run starts (a resumed training
+    // has epochs done that its rate must not count).
+    options.onBatch?.(startEpoch * train.n, epochs * train.n, `epoch ${Math.min(startEpoch + 1, epochs)}/${epochs}`);
     for (let epoch = startEpoch; epoch < epochs; epoch++) {
       const t0 = performance.now();
       const order = new Rng(`trainCnn:${seed}:epoch:${epoch}`).permutation(train.n);
@@ -171,7 +177,7 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
             : await parallelTrainStep(model, adam, variables, parallel, b);
         lossSum += step.loss * b;
         correct += step.correct;
-        options.onBatch?.(start + b, train.n, `epoch ${epoch + 1}/${epochs}`);
+        options.onBatch?.(epoch * train.n + start + b, epochs * train.n, `epoch ${epoch + 1}/${epochs}`);
       }
       trainSeconds += (performance.now() - t0) / 1000;
       trainSamples += train.n;

@@ -4,19 +4,40 @@
  */
 export type ProgressFn = (done: number, total: number, label?: string) => void;
 
-/** A console progress reporter, rate-limited; always prints the final step. */
+/**
+ * One progress line: `task: done/total (pct%) label [elapsed, ~ETA left]`. The ETA extrapolates the rate of
+ * this run, (done - doneAtStart) / elapsed, so a job that resumed with part of its work already done does not
+ * promise to finish early; it is shown once this run has done something and until the end. Durations of a
+ * minute or more read in minutes, of an hour or more in hours ("~52 min left", not "~3120 s left").
+ */
+export function formatProgress(task: string, done: number, total: number, label: string | undefined, elapsedS: number, doneAtStart = 0): string {
+  const pct = total > 0 ? ((100 * Math.min(done, total)) / total).toFixed(1) : "100.0";
+  const progressed = done - doneAtStart;
+  const eta = progressed > 0 && done < total ? `, ~${formatDuration((elapsedS * (total - done)) / progressed)} left` : "";
+  return `${task}: ${done}/${total} (${pct}%)${label ? " " + label : ""} [${formatDuration(elapsedS, 1)}${eta}]`;
+}
+
+/** A duration for people: "12.3 s" (seconds to `secondDigits` places) under a minute, "4.2 min", "1.3 h". */
+export function formatDuration(seconds: number, secondDigits = 0): string {
+  if (seconds < 60) return `${seconds.toFixed(secondDigits)} s`;
+  if (seconds < 3600) return `${(seconds / 60).toFixed(1)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+/**
+ * A console progress reporter, rate-limited; always prints the final step. The first call's `done` is the
+ * work found already done (a resumed job), which the ETA does not count as this run's.
+ */
 export function consoleProgress(task: string, intervalMs = 1000): ProgressFn {
   let last = 0;
   const start = Date.now();
+  let doneAtStart: number | null = null;
   return (done, total, label) => {
+    doneAtStart ??= done;
     const now = Date.now();
     if (done < total && now - last < intervalMs) return;
     last = now;
-    const pct = total > 0 ? ((100 * done) / total).toFixed(1) : "100.0";
-    const elapsedS = (now - start) / 1000;
-    const etaS = done > 0 && done < total ? (elapsedS * (total - done)) / done : 0;
-    const eta = done < total && done > 0 ? `, ~${etaS.toFixed(0)} s left` : "";
-    process.stderr.write(`${task}: ${done}/${total} (${pct}%)${label ? " " + label : ""} [${elapsedS.toFixed(1)} s${eta}]\n`);
+    process.stderr.write(formatProgress(task, done, total, label, (now - start) / 1000, doneAtStart) + "\n");
   };
 }
 

@@ -57,6 +57,11 @@ export interface WorkerTasks<Reply> {
   send(worker: Worker, task: number): void;
   /** Takes one answer; throwing (for an answer that reports a failure) ends the run with that error. */
   receive(reply: Reply): void;
+  /**
+   * Messages a worker may send while it works on a task (progress): return true for such a message, which is
+   * then not taken as the task's answer. Throwing ends the run with that error.
+   */
+  interim?(message: unknown): boolean;
   /** The errors to reject with when a worker cannot start, crashes, or exits before the tasks are done. */
   readonly errors: {
     start(cause: Error): Error;
@@ -103,6 +108,7 @@ export function runWorkerTasks<Reply>(tasks: WorkerTasks<Reply>): Promise<void> 
       worker.on("message", (reply: Reply) => {
         if (settled) return;
         try {
+          if (tasks.interim?.(reply)) return;
           tasks.receive(reply);
         } catch (e) {
           return finish(asError(e));

@@ -82,7 +82,7 @@ export interface CnnExperimentOptions {
   readonly predictionsFile?: string;
   /** Called after each epoch, once its checkpoint is written (throwing there interrupts the run resumably). */
   readonly onEpoch?: (record: EpochRecord) => void;
-  /** Called after each training batch with (samples done, samples in the epoch, label). */
+  /** Called after each training batch with (samples done, epochs x training images, label): see trainCnn. */
   readonly onBatch?: ProgressFn;
   /** One line per step (cache reuse, resume, epochs); `false` for silence. @default console.log */
   readonly log?: ((line: string) => void) | false;

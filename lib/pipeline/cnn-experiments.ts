@@ -83,6 +83,13 @@ export interface CnnExperimentsOptions {
   readonly workers?: number;
   /** Called after each training (with workers) and each experiment: (steps done, steps in all, label). */
   readonly onProgress?: ProgressFn;
+  /**
+   * Called about every second while models train (on workers or in this thread): samples trained in this run
+   * and samples to train in all (epochs x training images summed over the models not yet in the cache;
+   * epochs a resumed model had done are not counted), with the names of the models training. Its ETA is the
+   * one of the long part of the run.
+   */
+  readonly onTraining?: ProgressFn;
   /** Called after each epoch of a training in this thread (workers: 0), with the experiment's name. */
   readonly onEpoch?: (experiment: string, record: EpochRecord) => void;
   /** @default console.log; `false` for silence */
@@ -316,12 +323,15 @@ export async function runCnnExperiments(options: CnnExperimentsOptions): Promise
   const stations = [...new Set(images.entries.filter((e) => e.label === 0 || e.label === 1).map((e) => e.station))].sort();
   const plan = planCnnExperiments(options, stations);
 
-  // Progress: one step per training sent to a worker, then one per experiment.
-  const toTrain = plan.config.workers > 0 ? plan.trainings.filter((p) => !isCnnExperimentCached({ ...p, images })) : [];
+  // Progress: one step per training sent to a worker, then one per experiment; and the trainings' samples.
+  const pending = plan.trainings.filter((p) => !isCnnExperimentCached({ ...p, images }));
+  const toTrain = plan.config.workers > 0 ? pending : [];
   const nProgress = 3 + plan.folds.size + (plan.groupedByEvent ? 1 : 0) + toTrain.length;
   let progressDone = 0;
   const step = (label: string) => options.onProgress?.(++progressDone, nProgress, label);
-  const run: CnnRunContext = { images, log, resultsDir, onEpoch: options.onEpoch, workerRuns: await trainInWorkers(toTrain, images, plan.config.workers, log, step) };
+  const training = trainingProgress(pending, images, options.onTraining);
+  const workerRuns = await trainInWorkers(toTrain, images, plan.config.workers, log, step, training);
+  const run: CnnRunContext = { images, log, resultsDir, onEpoch: options.onEpoch, workerRuns, training };
 
   const files: Record<string, string> = {};
   const table: CnnResultRow[] = [];
@@ -381,6 +391,41 @@ interface CnnRunContext {
   readonly log: ((line: string) => void) | false;
   readonly resultsDir: string;
   readonly onEpoch: CnnExperimentsOptions["onEpoch"];
+  readonly training: TrainingProgress;
+}
+
+/** The progress of several trainings as one: see CnnExperimentsOptions.onTraining. */
+interface TrainingProgress {
+  /** The training of `name` is at (done, total) samples. */
+  update(name: string, done: number, total: number): void;
+}
+
+function trainingProgress(plans: readonly CnnTrainingPlan[], images: ImageSet, report: ProgressFn | undefined): TrainingProgress {
+  // Until a training reports, its size is estimated from the plan; its first report fixes it.
+  const estimates = plans.map((p) => trainingCost(p, images));
+  const index = new Map(plans.map((p, i) => [p.name, i]));
+  const seen = new Map<number, { first: number; done: number; total: number }>();
+  const running = new Set<number>();
+  return {
+    update(name, done, total) {
+      const i = index.get(name);
+      if (i === undefined || report === undefined) return;
+      const s = seen.get(i) ?? { first: done, done, total };
+      seen.set(i, { ...s, done, total });
+      if (done < total) running.add(i);
+      else running.delete(i);
+      let sumDone = 0;
+      let sumTotal = 0;
+      for (let k = 0; k < plans.length; k++) {
+        const r = seen.get(k);
+        // A resumed training's first report counts its finished epochs: they are neither done nor to do here.
+        sumDone += r ? r.done - r.first : 0;
+        sumTotal += r ? r.total - r.first : estimates[k];
+      }
+      const names = [...running].sort((a, b) => a - b).map((k) => plans[k].name);
+      report(sumDone, sumTotal, names.length > 0 ? names.join(", ") : "");
+    },
+  };
 }
 
 /** Step 2 (train): the plans not yet in the cache, on worker threads, longest first; by name. */
@@ -390,6 +435,7 @@ async function trainInWorkers(
   workers: number,
   log: ((line: string) => void) | false,
   step: (label: string) => void,
+  training: TrainingProgress,
 ): Promise<Map<string, CnnTrainingRun>> {
   const runs = new Map<string, CnnTrainingRun>();
   if (toTrain.length === 0) return runs;
@@ -398,6 +444,7 @@ async function trainInWorkers(
   if (log) log(`training ${order.length} CNN2D model(s) on ${nWorkers} worker thread(s), longest first: ${order.map((p) => p.name).join(", ")}`);
   const done = await trainCnnExperimentsInWorkers(order, images, {
     workers: nWorkers,
+    onProgress: (i, done, total) => training.update(order[i].name, done, total),
     onRun: (_done, _total, run) => {
       if (log) log(`${run.name}: trained in ${run.trainSeconds.toFixed(0)} s${run.resumedFromEpoch > 0 ? ` (resumed after epoch ${run.resumedFromEpoch})` : ""}, test accuracy ${run.testAccuracy.toFixed(4)}`);
       step(`trained ${run.name}`);
@@ -416,6 +463,7 @@ async function trainOrLoad(plan: CnnTrainingPlan, run: CnnRunContext, prediction
     images: run.images,
     predictionsFile,
     onEpoch: onEpoch ? (r: EpochRecord) => onEpoch(plan.name, r) : undefined,
+    onBatch: (done, total) => run.training.update(plan.name, done, total),
     log: workerRun ? false : run.log,
   });
   if (workerRun === undefined) return e;

@@ -2,7 +2,7 @@ import path from "node:path";
 import { InputError } from "../core/errors";
 import { moduleWorkerLaunch, runWorkerTasks } from "../core/worker";
 import type { ImageSet } from "../spectrogram/image-cache";
-import { CNN_TRAINING_WORKER_KIND, type CnnTrainingPlan, type CnnTrainingReply, type CnnTrainingRequest, type CnnTrainingRun, type CnnTrainingWorkerData } from "./cnn-training-worker";
+import { CNN_TRAINING_WORKER_KIND, type CnnTrainingPlan, type CnnTrainingProgress, type CnnTrainingReply, type CnnTrainingRequest, type CnnTrainingRun, type CnnTrainingWorkerData } from "./cnn-training-worker";
 
 export type { CnnTrainingPlan, CnnTrainingRun } from "./cnn-training-worker";
 
@@ -15,6 +15,11 @@ export interface ParallelTrainingOptions {
   readonly workers: number;
   /** Called as each training ends: (trainings done, trainings in all, the run). */
   readonly onRun?: (done: number, total: number, run: CnnTrainingRun) => void;
+  /**
+   * Called while plan `index` trains (about every second): its samples done and samples in all (epochs x
+   * training images; a resumed training starts at the epochs already done).
+   */
+  readonly onProgress?: (index: number, done: number, total: number) => void;
 }
 
 /**
@@ -45,6 +50,12 @@ export async function trainCnnExperimentsInWorkers(plans: readonly CnnTrainingPl
     nWorkers: Math.min(workers, plans.length),
     nTasks: plans.length,
     send: (worker, task) => worker.postMessage({ task, plan: plans[task] } satisfies CnnTrainingRequest),
+    interim: (message) => {
+      const m = message as Partial<CnnTrainingProgress>;
+      if (m.progress === undefined || m.task === undefined) return false;
+      options.onProgress?.(m.task, m.progress.done, m.progress.total);
+      return true;
+    },
     receive: (reply) => {
       if ("error" in reply) {
         if (reply.where !== null) throw new InputError(reply.where, reply.error);

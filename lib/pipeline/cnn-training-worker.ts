@@ -4,9 +4,10 @@
  * that trains the experiment it is sent into the model cache and answers with the run's figures. Started by
  * lib/core/worker; does nothing when imported outside such a worker.
  *
- * workerData: CnnTrainingWorkerData. Messages in: CnnTrainingRequest. Messages out: CnnTrainingReply.
+ * workerData: CnnTrainingWorkerData. Messages in: CnnTrainingRequest. Messages out: CnnTrainingProgress while
+ * a training runs, then one CnnTrainingReply.
  */
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import { isMainThread, parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { initBackend } from "../cnn/backend";
 import { InputError } from "../core/errors";
 import type { ImageCacheEntry } from "../spectrogram/image-cache";
@@ -45,16 +46,35 @@ export interface CnnTrainingRun {
   readonly testAccuracy: number;
 }
 
+/**
+ * Sent while a training runs, at most every PROGRESS_INTERVAL_MS and after its last batch: samples done and
+ * samples of the whole training (epochs x training images; a resumed training starts at the epochs done).
+ */
+export interface CnnTrainingProgress {
+  readonly task: number;
+  readonly progress: { readonly done: number; readonly total: number };
+}
+
+/** How often a worker reports progress (ms). */
+export const PROGRESS_INTERVAL_MS = 1000;
+
 /** A reply: the run, or the error (with the InputError's `where` when it was one). */
 export type CnnTrainingReply =
   | { readonly task: number; readonly run: CnnTrainingRun }
   | { readonly task: number; readonly error: string; readonly where: string | null };
 
-async function train(data: CnnTrainingWorkerData, request: CnnTrainingRequest): Promise<CnnTrainingReply> {
+async function train(data: CnnTrainingWorkerData, request: CnnTrainingRequest, port: MessagePort): Promise<CnnTrainingReply> {
   try {
     await initBackend({ prefer: "wasm", log: false });
     const images = { n: data.entries.length, images: data.images, entries: data.entries, shape: data.shape };
-    const e = await trainCnnExperiment({ ...request.plan, images, log: false });
+    let last = 0;
+    const onBatch = (done: number, total: number): void => {
+      const now = Date.now();
+      if (done < total && now - last < PROGRESS_INTERVAL_MS) return;
+      last = now;
+      port.postMessage({ task: request.task, progress: { done, total } } satisfies CnnTrainingProgress);
+    };
+    const e = await trainCnnExperiment({ ...request.plan, images, log: false, onBatch });
     e.model.dispose();
     const run: CnnTrainingRun = {
       name: e.name,
@@ -78,6 +98,6 @@ if (!isMainThread && parentPort !== null && (workerData as CnnTrainingWorkerData
   const port = parentPort;
   const data = workerData as CnnTrainingWorkerData;
   port.on("message", (request: CnnTrainingRequest) => {
-    void train(data, request).then((reply) => port.postMessage(reply));
+    void train(data, request, port).then((reply) => port.postMessage(reply));
   });
 }

@@ -25,6 +25,7 @@ test("training lowers the loss, reports each epoch, leaks no tensors and stores 
   const model = buildCnn2d({ seed: 1 });
   const before = tf.memory().numTensors;
   const perBatch: number[] = [];
+  const starts: number[] = [];
   const epochs: number[] = [];
   const result = await trainCnn(model, {
     train,
@@ -33,11 +34,17 @@ test("training lowers the loss, reports each epoch, leaks no tensors and stores 
     batchSize: 8,
     seed: 4,
     ...quiet,
-    onBatch: () => perBatch.push(tf.memory().numTensors),
+    onBatch: (done, total) => {
+      starts.push(done);
+      if (done > 0) perBatch.push(tf.memory().numTensors);
+      assert.equal(total, 3 * train.n);
+    },
     onEpoch: (r) => epochs.push(r.epoch),
   });
   assert.equal(tf.memory().numTensors, before);
   assert.equal(perBatch.length, 12);
+  assert.equal(starts[0], 0, "a first report before the first batch");
+  assert.equal(starts[starts.length - 1], 3 * train.n);
   assert.ok(perBatch.every((k) => k === perBatch[0]), `tensor counts per batch ${perBatch}`);
   assert.deepEqual(epochs, [1, 2, 3]);
   assert.equal(result.history.length, 3);

@@ -54,3 +54,31 @@ test("a bad answer, a crash, an early exit and a missing module reject with the 
   await assert.rejects(runWorkerTasks(tasks(5, "exit", [])), /^Error: exited with 3$/);
   await assert.rejects(runWorkerTasks(tasks(5, "ok", [], path.join(__dirname, "no-such-module"))), /^Error: cannot start \(worker module .* not found\)$/);
 });
+
+test("interim messages (progress) reach the caller in order and are not taken as answers", async () => {
+  const answers: Answer[] = [];
+  const progress = new Map<number, number[]>();
+  await runWorkerTasks({
+    ...tasks(5, "progress", answers),
+    interim: (m) => {
+      const p = m as { task: number; progress?: number };
+      if (p.progress === undefined) return false;
+      assert.equal(answers[p.task], undefined, "progress after the answer");
+      progress.set(p.task, [...(progress.get(p.task) ?? []), p.progress]);
+      return true;
+    },
+  });
+  assert.deepEqual(answers.map((a) => a.square), [0, 1, 4, 9, 16]);
+  assert.deepEqual([...progress.keys()].sort(), [0, 1, 2, 3, 4]);
+  for (const steps of progress.values()) assert.deepEqual(steps, [1, 2, 3]);
+});
+
+test("an interim handler that throws ends the run with its error", async () => {
+  const run = runWorkerTasks({
+    ...tasks(3, "progress", []),
+    interim: () => {
+      throw new Error("bad progress");
+    },
+  });
+  await assert.rejects(run, /^Error: bad progress$/);
+});

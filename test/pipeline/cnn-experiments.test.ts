@@ -58,7 +58,10 @@ test("runCnnExperiments writes the paper's experiments and leave-one-station-out
   };
   // First run: the six trainings on two worker threads, then the seven experiments from the cache.
   const progress: string[] = [];
-  const first = await runCnnExperiments({ ...options, workers: 2, onProgress: (done, total, label) => progress.push(`${done}/${total} ${label}`) });
+  const trainingCalls: Array<[number, number, string]> = [];
+  const onTraining = (done: number, total: number, label?: string) => trainingCalls.push([done, total, label ?? ""]);
+  const first = await runCnnExperiments({ ...options, workers: 2, onProgress: (done, total, label) => progress.push(`${done}/${total} ${label}`), onTraining });
+  assertTrainingProgress(trainingCalls, first.table.filter((r) => r.experiment !== "nrca-on-all-stations").reduce((n, r) => n + r.nTrain, 0));
   assert.equal(progress.length, 6 + 7);
   assert.ok(progress.slice(0, 6).every((p) => / trained (nrca|all-stations|loso-|all-stations-grouped)/.test(p)), progress.join("\n"));
   assert.equal(progress[12], "13/13 (e) all-stations model, grouped by event");
@@ -185,7 +188,9 @@ test("runCnnExperiments writes the paper's experiments and leave-one-station-out
   assert.equal(first.nrcaOnAllStations.name, "nrca-on-all-stations");
 
   // Training in this thread gives the models the workers gave.
-  const here = await runCnnExperiments({ ...options, workers: 0, cacheDir: path.join(root, "models-here"), resultsDir: path.join(root, "results-here"), leaveOneOut: false, groupedByEvent: false });
+  trainingCalls.length = 0;
+  const here = await runCnnExperiments({ ...options, workers: 0, cacheDir: path.join(root, "models-here"), resultsDir: path.join(root, "results-here"), leaveOneOut: false, groupedByEvent: false, onTraining });
+  assertTrainingProgress(trainingCalls, here.nrca.nTrain + here.allStations.nTrain);
   assert.ok(here.table.every((r) => !r.fromCache));
   assert.equal(here.nrca.key, first.nrca.key);
   assert.deepEqual(here.allStations.predictions.logits, first.allStations.predictions.logits);
@@ -297,3 +302,14 @@ test("clear errors: unknown station, station without traces, empty split, single
     /"nrca": no foreshock or aftershock traces of station NRCA/,
   );
 });
+
+/** The trainings' progress: samples only grow, end at the total (one epoch per model here), names the models. */
+function assertTrainingProgress(calls: ReadonlyArray<[number, number, string]>, samples: number): void {
+  assert.ok(calls.length > 0, "onTraining was never called");
+  for (let i = 1; i < calls.length; i++) assert.ok(calls[i][0] >= calls[i - 1][0], `samples went back: ${calls[i - 1][0]} then ${calls[i][0]}`);
+  const [done, total, label] = calls[calls.length - 1];
+  assert.equal(done, total);
+  assert.equal(total, samples);
+  assert.equal(label, "");
+  assert.ok(calls.some(([, , l]) => /nrca|all-stations/.test(l)), "no call named a training model");
+}
