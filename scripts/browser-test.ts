@@ -164,6 +164,7 @@ async function startJupyter(jupyter: JupyterCommand, home: string): Promise<Serv
   delete env.SEISMIC_XAI_FIGURES;
   // the README's command registers the kernel
   const reg = spawnSync("npm", ["run", "--silent", "kernel"], { cwd: ROOT, env, encoding: "utf8" });
+  if (reg.error) throw new Error(`npm run kernel could not start (${reg.error.message}): is npm on PATH?`);
   if (reg.status !== 0) throw new Error(`npm run kernel failed:\n${reg.stdout}${reg.stderr}`);
   const port = await freePort();
   const token = crypto.randomBytes(16).toString("hex");
