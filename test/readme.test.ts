@@ -120,3 +120,22 @@ test("README, the explorer: its commands exist, the port is the server's, and th
   states(readme, /!\[The explorer\]\(figures\/explorer\.png\)/, "README.md");
   assert.ok(fs.existsSync(path.join(ROOT, "figures", "explorer.png")), "figures/explorer.png is missing (npm run site:screenshot)");
 });
+
+test("README, Jupyter: the pip and the Debian routes are the install hints of the browser test, which drives both UIs", () => {
+  const pkg = JSON.parse(read("package.json"));
+  const browserTest = read(pkg.scripts["test:browser"].split(" ").pop());
+  assert.ok(pkg.scripts.kernel, 'package.json has no "kernel" script');
+  // the README's two routes, and the same commands in the browser test's "missing Jupyter" message
+  for (const line of ["python3 -m venv .cache/jupyterlab", ".cache/jupyterlab/bin/pip install jupyterlab", ".cache/jupyterlab/bin/jupyter lab notebooks/", "sudo apt-get install jupyter-notebook", "jupyter notebook notebooks/"]) {
+    assert.ok(readme.split("\n").some((l) => l.startsWith(line)), `README.md no longer gives the command ${line}`);
+  }
+  assert.ok(browserTest.includes('INSTALL_LAB = "python3 -m venv .cache/jupyterlab && .cache/jupyterlab/bin/pip install jupyterlab"'), "the browser test names another pip route");
+  assert.ok(browserTest.includes('INSTALL_NOTEBOOK = "sudo apt-get install jupyter-notebook"'), "the browser test names another apt route");
+  // the UI switches the README names
+  states(readme, /`-- --notebook` \(or `JUPYTER_UI=notebook`\) tests the classic Notebook/, "README.md");
+  for (const flag of ['args.includes("--notebook")', 'args.includes("--lab")', "process.env.JUPYTER_UI", "const classicUi: Ui", "const labUi: Ui"]) {
+    assert.ok(browserTest.includes(flag), `the browser test no longer has ${flag}`);
+  }
+  // CI runs the classic Notebook too (.ci/run's browser block)
+  assert.match(read(".ci/run"), /npm run test:browser -- --notebook/);
+});

@@ -15,7 +15,7 @@ export type BackendName = "tensorflow" | "wasm" | "cpu";
 export interface InitBackendOptions {
   /** Backend to try first; on failure the next faster one is tried, and the log says why. @default "tensorflow" */
   prefer?: BackendName;
-  /** Where the one-line report goes; `false` for silence (tf.js' banner included). @default console.log */
+  /** Where the one-line report goes; `false` for silence. tf.js' Node banner is never printed. @default console.log */
   log?: ((line: string) => void) | false;
 }
 
@@ -25,8 +25,9 @@ let lastReport = "";
 
 /**
  * Initialises the fastest available tf.js backend, starting at `prefer`, and makes it current. Logs which
- * backend runs (once per change) and triggers tf.js' one-time Node banner here rather than in the middle of
- * later output.
+ * backend runs (once per change). tf.js' one-time "Hi, looks like you are running TensorFlow.js in Node.js"
+ * banner is used up here, silently (`silenceCpuBanner`), so no later output (a notebook cell, a script's log,
+ * a worker) carries it.
  *
  * @returns the name of the backend now in use
  */
@@ -46,7 +47,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   }
   if (chosen === null) throw new Error(`initBackend: no tf.js backend could start (${skipped.join("; ")})`);
   const log = options.log ?? ((line: string) => console.log(line));
-  if (log && chosen !== "tensorflow") touchCpuBackend();
+  silenceCpuBanner();
   const report = `tf.js ${tf.version.tfjs} backend: ${describe(chosen)}${skipped.length ? ` (skipped ${skipped.join("; ")})` : ""}`;
   if (log && report !== lastReport) {
     log(report);
@@ -91,12 +92,24 @@ function describe(name: BackendName): string {
   return "tensorflow (tfjs-node, native TensorFlow)";
 }
 
-/** The cpu backend prints tf.js' "install tfjs-node" banner on its first write: let it happen now. */
-function touchCpuBackend(): void {
-  const cpu = tf.findBackend("cpu");
-  if (cpu === null) return;
-  const id = cpu.write(new Float32Array(1), [1], "float32");
-  cpu.disposeData(id);
+/**
+ * The cpu backend prints a multi-line "install tfjs-node" banner on its first tensor write (tfjs-backend-cpu
+ * 4.22, `MathBackendCPU.write`, once per process), through tfjs-core's `warn`, which is silent while the PROD
+ * flag is set (tfjs-core log.ts). One write under PROD uses the banner up; the flag is then restored, so other
+ * warnings still show and tf.js' debug checks stay as they were (`enableProdMode` would also turn those off).
+ */
+function silenceCpuBanner(): void {
+  const env = tf.env();
+  const before = env.getBool("PROD");
+  env.set("PROD", true);
+  try {
+    const cpu = tf.findBackend("cpu");
+    if (cpu === null) return;
+    const id = cpu.write(new Float32Array(1), [1], "float32");
+    cpu.disposeData(id);
+  } finally {
+    env.set("PROD", before);
+  }
 }
 
 /** The current backend, after initialising the fastest one with `initBackend()` if none was chosen yet. */

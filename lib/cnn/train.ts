@@ -23,6 +23,7 @@ import { setCnnMetadata, type EpochRecord } from "./metadata";
 import { classifyLogits, logitsInBatches } from "./predict";
 import { assertCnnImages, assertStandardization, computeStandardization, standardizeImages, type ImageData255, type Standardization } from "./standardize";
 import { trainingForward, trainingPathOf, type TrainingPath } from "./training-forward";
+import { displayPath } from "../core/display-path";
 
 export type { EpochRecord } from "./metadata";
 
@@ -143,7 +144,7 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
         standardization = s.standardization;
         history.push(...s.history);
         startEpoch = s.epoch;
-        if (log) log(`resuming from the checkpoint after epoch ${startEpoch} in ${options.checkpointDir}`);
+        if (log) log(`resuming from the checkpoint after epoch ${startEpoch} in ${displayPath(options.checkpointDir)}`);
       }
     }
     setCnnMetadata(model, { standardization });

@@ -15,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { InputError } from "./errors";
 import { FileSystemError } from "./fs-errors";
+import { displayPath } from "./display-path";
 
 /** Who holds a lock, as written in the lock file. */
 export interface LockOwner {
@@ -118,7 +119,7 @@ export async function acquireLock(file: string, options: LockOptions): Promise<H
     }
     if (Date.now() >= deadline) throw busyError(abs, seen.owner, waitMs);
     if (!announced && log) {
-      log(`${describeOwner(seen.owner)} is writing ${options.purpose} in ${path.dirname(abs)}: waiting for it to finish`);
+      log(`${describeOwner(seen.owner)} is writing ${options.purpose} in ${displayPath(path.dirname(abs))}: waiting for it to finish`);
       announced = true;
     }
     await sleep(Math.max(1, Math.min(pollMs, deadline - Date.now())));
@@ -272,7 +273,7 @@ function breakLock(file: string, expectedRaw: string | null, log: ((line: string
       // enough (three runs starting within one poll around a dead lock) to accept.
     }
   } else if (log) {
-    log(`${path.dirname(file)}: removed the ${why}`);
+    log(`${displayPath(path.dirname(file))}: removed the ${why}`);
   }
   fs.rmSync(aside, { force: true });
 }

@@ -12,6 +12,7 @@ import { DSetMetadataRow, DSetTraceFilter, openDSet } from "../data/index";
 import { dsetIdentity } from "../data/dset-identity";
 import { runTraceJobs, TraceJob, TraceJobMessage } from "../data/trace-jobs";
 import { featureRow, featureRowNames } from "./feature-row";
+import { displayPath } from "../core/display-path";
 
 /**
  * The magnitude-regression table of a whole data set (docs/paper-pipeline.md section 5): one row of 73 features
@@ -135,9 +136,9 @@ export async function buildFeatureTable(dsetDir: string, options: FeatureTableOp
     if (found.status === "ok") {
       const table = decodeTable(found.manifest.meta, found.files);
       if (typeof table !== "string") return table;
-      if (log) log(`feature table in ${cacheDir}: ${table}; computing it again`);
+      if (log) log(`feature table in ${displayPath(cacheDir)}: ${table}; computing it again`);
     } else if (found.status !== "absent" && log) {
-      log(`feature table in ${cacheDir}: ${found.reason}; computing it again`);
+      log(`feature table in ${displayPath(cacheDir)}: ${found.reason}; computing it again`);
     }
     return computeTable(identity.dir, cacheDir, filter, featureNames, partsKey, key, options, log);
   });
@@ -170,7 +171,7 @@ async function computeTable(
   let resumedTraces = 0;
   for (const name of [...results.keys(), ...workerSkips.keys()]) if (wanted.has(name)) resumedTraces++;
   const todo = metadata.filter((m) => !results.has(m.trace_name) && !workerSkips.has(m.trace_name));
-  if (resumedTraces > 0 && log) log(`feature table in ${cacheDir}: resuming an interrupted run, ${resumedTraces} of ${metadata.length} traces read back, ${todo.length} to compute`);
+  if (resumedTraces > 0 && log) log(`feature table in ${displayPath(cacheDir)}: resuming an interrupted run, ${resumedTraces} of ${metadata.length} traces read back, ${todo.length} to compute`);
 
   let done = metadata.length - todo.length;
   onProgress(done, metadata.length, "waveform features");
@@ -361,7 +362,7 @@ function readParts(cacheDir: string, partsDir: string, nFeatures: number, log: (
     for (const other of fs.readdirSync(root)) {
       if (path.join(root, other) === partsDir) continue;
       fs.rmSync(path.join(root, other), { recursive: true, force: true });
-      if (log) log(`feature table in ${cacheDir}: removed the partial results of an unfinished run on another data set or version (${other})`);
+      if (log) log(`feature table in ${displayPath(cacheDir)}: removed the partial results of an unfinished run on another data set or version (${other})`);
     }
     if (!fs.existsSync(partsDir)) return;
     for (const name of fs.readdirSync(partsDir).sort()) {
@@ -374,7 +375,7 @@ function readParts(cacheDir: string, partsDir: string, nFeatures: number, log: (
       const problem = decodePart(bytes, nFeatures, results, skips);
       if (problem !== null) {
         fs.rmSync(file, { force: true });
-        if (log) log(`feature table in ${cacheDir}: removed the unreadable part ${name} (${problem}); its traces are computed again`);
+        if (log) log(`feature table in ${displayPath(cacheDir)}: removed the unreadable part ${name} (${problem}); its traces are computed again`);
       }
     }
   });

@@ -11,7 +11,6 @@ import { notebookProgress } from "./progress";
 import { figuresDir, interactiveFigures, OUTPUT_METADATA_KEY, show, ShowOptions, showTable, TableOptions } from "./show";
 import { display, insideTslab } from "./tslab-display";
 import { displayPath, redactPaths } from "../core/display-path";
-import * as tf from "@tensorflow/tfjs";
 
 /** What `setupNotebook` returns: the seed, the configuration, display helpers and the folders in use. */
 export interface NotebookContext {
@@ -45,13 +44,13 @@ export interface NotebookContext {
 
 /**
  * The setup cell of every notebook (docs/tslab.md, "Notebook structure"): seeds the notebook's generator,
- * starts the fastest tf.js backend (printing tf.js' one-time banner here, not in a figure cell), and prints
+ * starts the fastest tf.js backend (without tf.js' Node banner: `initBackend` silences it), and prints
  * versions and the folders in use, so every later number can be traced to its configuration.
  */
 export async function setupNotebook(options: { seed?: number; backend?: BackendName } = {}): Promise<NotebookContext> {
   const seed = options.seed ?? 42;
   if (insideTslab()) redactConsolePaths();
-  const backend = await quietly(() => initBackend({ prefer: options.backend }));
+  const backend = await initBackend({ prefer: options.backend });
   const quick = isQuick();
   const own = !!process.env.SEISMIC_XAI_DSET;
   const dsetDir = own || !quick ? defaultDSetDir() : path.join(dataDir(), "dset-tiny");
@@ -78,23 +77,6 @@ export async function setupNotebook(options: { seed?: number; backend?: BackendN
     table: showTable,
     progress: notebookProgress,
   };
-}
-
-/**
- * Runs `fn` with tf.js' warnings off: the cpu backend's first tensor write prints a multi-line "Hi, looks like
- * you are running TensorFlow.js in Node.js" banner through tfjs-core's `warn`, which is silent while the PROD
- * flag is set (tfjs-core log.ts). The flag is restored afterwards, so later warnings still show; the banner is
- * printed once per process, so it does not come back. (`enableProdMode` would also turn off debug checks.)
- */
-async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const env = tf.env();
-  const before = env.getBool("PROD");
-  env.set("PROD", true);
-  try {
-    return await fn();
-  } finally {
-    env.set("PROD", before);
-  }
 }
 
 let consoleRedacted = false;

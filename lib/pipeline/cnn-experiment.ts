@@ -38,6 +38,7 @@ import { findStation } from "../data/stations";
 import { loadImageSet, readImageCacheManifest, type ImageCacheEntry, type ImageSet } from "../spectrogram/image-cache";
 import { evaluateCnnOnSubset } from "./cnn-evaluation";
 import { takeImageSubset, type ImageSubset } from "./cnn-image-subset";
+import { displayPath } from "../core/display-path";
 
 /** How traces are split: at random over traces (the paper), or whole events (source_id) at random. */
 export type CnnSplit = "random" | "grouped-by-event";
@@ -190,12 +191,12 @@ export async function trainCnnExperiment(options: CnnExperimentOptions): Promise
         const trainedEpochs = getCnnMetadata(model)?.training?.epochs;
         if (trainedEpochs !== epochs) throw new Error(`the saved model was trained for ${trainedEpochs ?? "no"} epochs, not ${epochs}`);
         fromCache = true;
-        if (log) log(`${name}: reusing the trained model in ${modelDir} (same settings and training images, key ${key}); no training`);
+        if (log) log(`${name}: reusing the trained model in ${displayPath(modelDir)} (same settings and training images, key ${key}); no training`);
       } catch (e) {
         model?.dispose();
         model = null;
         marker = null;
-        if (log) log(`${name}: the cached model in ${modelDir} cannot be used (${(e as Error).message}); training again`);
+        if (log) log(`${name}: the cached model in ${displayPath(modelDir)} cannot be used (${(e as Error).message}); training again`);
       }
     }
     if (marker === null) {

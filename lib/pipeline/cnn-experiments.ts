@@ -38,6 +38,7 @@ import { CNN_SPLIT_FRACTIONS, isCnnExperimentCached, trainCnnExperiment, type Cn
 import { takeImageSubset, type ImageSubset } from "./cnn-image-subset";
 import { canTrainInWorkers, trainCnnExperimentsInWorkers, type CnnTrainingPlan, type CnnTrainingRun } from "./cnn-parallel-training";
 import { writeResultJson } from "./results";
+import { displayPath } from "../core/display-path";
 
 /** The paper's CNN results and settings (section 3), for comparison. */
 export const PAPER_CNN = {
@@ -380,7 +381,7 @@ export async function runCnnExperiments(options: CnnExperimentsOptions): Promise
     trainSeconds: trained.reduce((s, e) => s + e.trainSeconds, 0),
   };
   writeResultJson(resultsDir, "cnn-experiments.json", summaryJson(result, images));
-  if (log) log(`CNN experiments done in ${result.seconds.toFixed(0)} s (${result.trainSeconds.toFixed(0)} s of training); results in ${resultsDir}`);
+  if (log) log(`CNN experiments done in ${result.seconds.toFixed(0)} s (${result.trainSeconds.toFixed(0)} s of training); results in ${displayPath(resultsDir)}`);
   return result;
 }
 

@@ -5,6 +5,7 @@ import { cacheKey } from "../core/cache-key";
 import { withLock } from "../core/cache-lock";
 import { assertWritableDir } from "../core/fs-errors";
 import { RandomForestOptions, RandomForestRegressor, TrainOptions } from "../forest/random-forest";
+import { displayPath } from "../core/display-path";
 
 /** What `trainForestCached` trains on, and where it may keep the result. */
 export interface CachedForestRequest {
@@ -75,7 +76,7 @@ export async function trainForestCached(request: CachedForestRequest): Promise<C
     if (fs.existsSync(file)) {
       const problem = readForest(file, key, nFeatures);
       if (typeof problem !== "string") return { forest: problem, fromCache: true, file, seconds: (Date.now() - start) / 1000 };
-      if (log) log(`forest cache ${file}: ${problem}; training again`);
+      if (log) log(`forest cache ${displayPath(file)}: ${problem}; training again`);
     }
     const forest = await fresh.train(X, nRows, nFeatures, y, request.trainOptions);
     writeJsonAtomic(file, { format: FORMAT, version: CACHE_VERSION, key, forest: forest.toJSON() } satisfies ForestCacheFile);

@@ -14,6 +14,7 @@ import { decodePng, PNG_BYTES_PER_PIXEL, type PngColorType } from "../core/png";
 import { SPECTROGRAM_IMAGE_SHAPE } from "./spectrogram-image";
 import { runImageCacheJob } from "./image-cache-job";
 import { imageCachePath, ImageCacheParams, ImageCacheResult, pngChunkCrc32 } from "./image-cache-layout";
+import { displayPath } from "../core/display-path";
 
 export { imageCachePath } from "./image-cache-layout";
 
@@ -143,7 +144,7 @@ async function buildLocked(
     }
     const alteredNames = new Set(altered.map((e) => e.trace_name));
     for (const e of previous.entries) if (!alteredNames.has(e.trace_name)) known.set(e.trace_name, { bytes: e.bytes, chunkCrc32: e.chunkCrc32 });
-    if (altered.length > 0 && log) log(`image cache in ${cacheDir}: ${altered.length} cached images are missing or altered; building them again`);
+    if (altered.length > 0 && log) log(`image cache in ${displayPath(cacheDir)}: ${altered.length} cached images are missing or altered; building them again`);
   }
   const imagesExist = fs.existsSync(imagesDir) && fs.readdirSync(imagesDir).length > 0;
   const foreign =
@@ -156,7 +157,7 @@ async function buildLocked(
       known.clear();
       if (log) {
         const why = provenance === null && previous === null ? "images of unknown origin (an interrupted build of an older version)" : "images of another data set or version";
-        log(`image cache in ${cacheDir}: removed ${why}; building them again from ${dsetDir}`);
+        log(`image cache in ${displayPath(cacheDir)}: removed ${why}; building them again from ${displayPath(dsetDir)}`);
       }
     }
     removeTempFiles(imagesDir);
@@ -185,7 +186,7 @@ async function buildLocked(
   const skipped = new Map<string, { file: string; trace: string | null; reason: string }>();
   let done = rows.length - missing.length;
   onProgress(done, rows.length, "spectrogram images");
-  if (done > 0 && missing.length > 0 && log) log(`image cache in ${cacheDir}: resuming, ${done} of ${rows.length} images already built`);
+  if (done > 0 && missing.length > 0 && log) log(`image cache in ${displayPath(cacheDir)}: resuming, ${done} of ${rows.length} images already built`);
   await runTraceJobs<ImageCacheParams, ImageCacheResult>(missing, {
     dsetDir,
     params: { cacheDir },

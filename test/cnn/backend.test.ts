@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../lib/cnn/backend";
 
@@ -34,4 +36,30 @@ test("initBackend refuses unknown backend names", async () => {
 test("the wasm backend can run every kernel a training step needs once initBackend ran", async () => {
   await initBackend({ prefer: "wasm", log: false });
   assert.equal(tf.getKernel("Conv2DBackpropFilter", "wasm").backendName, "wasm");
+});
+
+test("initBackend uses up tf.js' Node banner silently, whatever the backend or log option (fresh processes)", () => {
+  // The banner is printed once per process, on the cpu backend's first write: each case needs a new process.
+  const root = path.resolve(__dirname, "..", "..");
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_TEST_CONTEXT;
+  const run = (options: string) => {
+    // after init, a tensor on the cpu backend: its first write is where tf.js prints the banner
+    const script =
+      `const tf = require("@tensorflow/tfjs"); require("./lib/cnn/backend").initBackend(${options})` +
+      `.then(async (b) => { await tf.setBackend("cpu"); tf.tensor([1, 2]).dataSync(); console.log("backend " + b + ", PROD " + tf.env().getBool("PROD")); })`;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, env, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout + r.stderr;
+  };
+  for (const options of ['{ prefer: "wasm" }', '{ prefer: "wasm", log: false }', '{ prefer: "cpu" }']) {
+    const out = run(options);
+    assert.doesNotMatch(out, /Hi, looks like you are running TensorFlow\.js/, `${options}: ${out}`);
+    // the flag is restored: tf.js' other warnings and debug checks are as before
+    assert.match(out, /PROD false/, options);
+  }
+  // the control: the same tensor without initBackend prints the banner, so the check above can fail
+  const script = `const tf = require("@tensorflow/tfjs"); tf.setBackend("cpu").then(() => tf.tensor([1, 2]).dataSync())`;
+  const bare = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: root, env, encoding: "utf8" });
+  assert.match(bare.stdout + bare.stderr, /Hi, looks like you are running TensorFlow\.js/);
 });

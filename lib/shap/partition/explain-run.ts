@@ -27,6 +27,7 @@ import type { ProgressFn } from "../../core/progress";
 import type { FloatArray } from "../explainer";
 import { Explanation, type ExplanationJson } from "../explanation";
 import type { PartitionExplainer, PartitionExplainOptions } from "./partition-explainer";
+import { displayPath } from "../../core/display-path";
 
 /** Where and how a run is written. */
 export interface ExplainRunOptions {
@@ -95,9 +96,9 @@ export async function explainToFile(
     if (fs.existsSync(outFile)) {
       const done = readRunFile(outFile);
       if (done === null) {
-        if (log) log(`${outFile} cannot be read as a run file: computing the run again`);
+        if (log) log(`${displayPath(outFile)} cannot be read as a run file: computing the run again`);
       } else if (done.fingerprint !== fingerprint) {
-        if (log) log(`${outFile} holds a run of other images, options or model: computing this run and replacing it`);
+        if (log) log(`${displayPath(outFile)} holds a run of other images, options or model: computing this run and replacing it`);
       } else {
         if (done.start !== 0 || done.end !== n) throw new InputError(outFile, `holds images ${done.start}..${done.end - 1}, not the whole run of ${n}`);
         report?.(total, total, "already done");
@@ -132,7 +133,7 @@ export async function explainToFile(
         }
       });
     }
-    if (removed > 0 && log) log(`${partsDir}: removed ${removed} part file(s) of a run with other images, options or model`);
+    if (removed > 0 && log) log(`${displayPath(partsDir)}: removed ${removed} part file(s) of a run with other images, options or model`);
 
     const pieces: Explanation[] = [];
     let pos = 0;
