@@ -4,16 +4,23 @@
  */
 export type ProgressFn = (done: number, total: number, label?: string) => void;
 
+/** Where a reporter's first report found the job: work already done, and seconds since the reporter began. */
+export interface ProgressStart {
+  readonly done: number;
+  readonly elapsedS: number;
+}
+
 /**
- * One progress line: `task: done/total (pct%) label [elapsed, ~ETA left]`. The ETA extrapolates the rate of
- * this run, (done - doneAtStart) / elapsed, so a job that resumed with part of its work already done does not
- * promise to finish early; it is shown once this run has done something and until the end. Durations of a
- * minute or more read in minutes, of an hour or more in hours ("~52 min left", not "~3120 s left").
+ * One progress line: `task: done/total (pct%) label [elapsed, ~ETA left]`. The ETA extrapolates the rate since
+ * the reporter's first report (`since`), so a job that resumed with part of its work done, or whose first
+ * report comes after a long first stage, neither promises to finish early nor late; it is shown once something
+ * was done since then and until the end. Durations of a minute or more read in minutes, of an hour or more in
+ * hours ("~52 min left", not "~3120 s left").
  */
-export function formatProgress(task: string, done: number, total: number, label: string | undefined, elapsedS: number, doneAtStart = 0): string {
+export function formatProgress(task: string, done: number, total: number, label: string | undefined, elapsedS: number, since: ProgressStart = { done: 0, elapsedS: 0 }): string {
   const pct = total > 0 ? ((100 * Math.min(done, total)) / total).toFixed(1) : "100.0";
-  const progressed = done - doneAtStart;
-  const eta = progressed > 0 && done < total ? `, ~${formatDuration((elapsedS * (total - done)) / progressed)} left` : "";
+  const progressed = done - since.done;
+  const eta = progressed > 0 && done < total ? `, ~${formatDuration(((elapsedS - since.elapsedS) * (total - done)) / progressed)} left` : "";
   return `${task}: ${done}/${total} (${pct}%)${label ? " " + label : ""} [${formatDuration(elapsedS, 1)}${eta}]`;
 }
 
@@ -25,19 +32,19 @@ export function formatDuration(seconds: number, secondDigits = 0): string {
 }
 
 /**
- * A console progress reporter, rate-limited; always prints the final step. The first call's `done` is the
- * work found already done (a resumed job), which the ETA does not count as this run's.
+ * A console progress reporter, rate-limited; always prints the final step. Its first call sets where the ETA's
+ * rate is measured from (`formatProgress`).
  */
 export function consoleProgress(task: string, intervalMs = 1000): ProgressFn {
   let last = 0;
   const start = Date.now();
-  let doneAtStart: number | null = null;
+  let first: ProgressStart | null = null;
   return (done, total, label) => {
-    doneAtStart ??= done;
     const now = Date.now();
+    first ??= { done, elapsedS: (now - start) / 1000 };
     if (done < total && now - last < intervalMs) return;
     last = now;
-    process.stderr.write(formatProgress(task, done, total, label, (now - start) / 1000, doneAtStart) + "\n");
+    process.stderr.write(formatProgress(task, done, total, label, (now - start) / 1000, first) + "\n");
   };
 }
 

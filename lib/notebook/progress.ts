@@ -1,4 +1,4 @@
-import { consoleProgress, formatProgress, type ProgressFn } from "../core/progress";
+import { consoleProgress, formatProgress, type ProgressFn, type ProgressStart } from "../core/progress";
 import { insideTslab, newDisplay } from "./tslab-display";
 
 /**
@@ -11,16 +11,16 @@ export function notebookProgress(task: string, intervalMs = 1000): ProgressFn {
   const d = newDisplay();
   const start = Date.now();
   let last = 0;
-  let doneAtStart: number | null = null;
+  let first: ProgressStart | null = null;
   return (done, total, label) => {
-    doneAtStart ??= done;
     const now = Date.now();
+    first ??= { done, elapsedS: (now - start) / 1000 };
     if (done < total && now - last < intervalMs) return;
     last = now;
     // Best effort: tslab's output socket refuses a message while the previous one is still being sent
     // (EBUSY), and a progress line is never worth failing the computation it reports on.
     try {
-      d.text(formatProgress(task, done, total, label, (now - start) / 1000, doneAtStart));
+      d.text(formatProgress(task, done, total, label, (now - start) / 1000, first));
     } catch {
       last = 0;
     }

@@ -82,7 +82,10 @@ export interface CnnExperimentsOptions {
    * thread, one model after the other. @default every core when there are at least two, else 0
    */
   readonly workers?: number;
-  /** Called after each training (with workers) and each experiment: (steps done, steps in all, label). */
+  /**
+   * Called as the evaluations begin and after each experiment, and after each training on a worker unless
+   * `onTraining` is given: (steps done, steps in all, label).
+   */
   readonly onProgress?: ProgressFn;
   /**
    * Called about every second while models train (on workers or in this thread): samples trained in this run
@@ -324,14 +327,18 @@ export async function runCnnExperiments(options: CnnExperimentsOptions): Promise
   const stations = [...new Set(images.entries.filter((e) => e.label === 0 || e.label === 1).map((e) => e.station))].sort();
   const plan = planCnnExperiments(options, stations);
 
-  // Progress: one step per training sent to a worker, then one per experiment; and the trainings' samples.
+  // Progress: the trainings' samples (onTraining); one step per experiment, after one per training sent to a
+  // worker unless onTraining reports those.
   const pending = plan.trainings.filter((p) => !isCnnExperimentCached({ ...p, images }));
   const toTrain = plan.config.workers > 0 ? pending : [];
-  const nProgress = 3 + plan.folds.size + (plan.groupedByEvent ? 1 : 0) + toTrain.length;
+  const trainingSteps = options.onTraining ? 0 : toTrain.length;
+  const nProgress = 3 + plan.folds.size + (plan.groupedByEvent ? 1 : 0) + trainingSteps;
   let progressDone = 0;
   const step = (label: string) => options.onProgress?.(++progressDone, nProgress, label);
   const training = trainingProgress(pending, images, options.onTraining);
-  const workerRuns = await trainInWorkers(toTrain, images, plan.config.workers, log, step, training);
+  const workerRuns = await trainInWorkers(toTrain, images, plan.config.workers, log, trainingSteps > 0 ? step : () => {}, training);
+  // The evaluations' own start, so that their time left is measured from here (formatProgress).
+  options.onProgress?.(progressDone, nProgress, "evaluating");
   const run: CnnRunContext = { images, log, resultsDir, onEpoch: options.onEpoch, workerRuns, training };
 
   const files: Record<string, string> = {};

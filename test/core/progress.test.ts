@@ -23,6 +23,11 @@ test("formatDuration switches units at a minute and an hour", () => {
 
 test("formatProgress counts only this run's work in the rate: a resumed job does not promise to finish early", () => {
   // 600 of 1000 were done before a restart; this run did 100 in 60 s, so 300 more take 180 s
-  assert.equal(formatProgress("features", 700, 1000, undefined, 60, 600), "features: 700/1000 (70.0%) [1.0 min, ~3.0 min left]");
-  assert.equal(formatProgress("features", 600, 1000, undefined, 5, 600), "features: 600/1000 (60.0%) [5.0 s]");
+  assert.equal(formatProgress("features", 700, 1000, undefined, 60, { done: 600, elapsedS: 0 }), "features: 700/1000 (70.0%) [1.0 min, ~3.0 min left]");
+  assert.equal(formatProgress("features", 600, 1000, undefined, 5, { done: 600, elapsedS: 0 }), "features: 600/1000 (60.0%) [5.0 s]");
+});
+
+test("formatProgress measures the rate from the first report: a late first report (after a long first stage) does not slow the ETA", () => {
+  // first report at 50 min with 0 of 12 steps; 4 steps in the next 60 s: 8 more take 2 min
+  assert.equal(formatProgress("experiments", 4, 12, undefined, 3060, { done: 0, elapsedS: 3000 }), "experiments: 4/12 (33.3%) [51.0 min, ~2.0 min left]");
 });
