@@ -12,6 +12,7 @@ import { NORCIA_SEQUENCE } from "../lib/data/sequence";
 import { tracesPerStation } from "../lib/data/generator";
 import { featureRowNames } from "../lib/features/feature-row";
 import { PAPER_MAGNITUDE } from "../lib/pipeline/magnitude";
+import { studyPresetFromArgs, studySettings } from "../lib/pipeline/study";
 
 const ROOT = path.resolve(__dirname, "..");
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -140,4 +141,20 @@ test("README, Jupyter: the pip and the Debian routes are the install hints of th
   }
   // CI runs the classic Notebook too (.ci/run's browser block)
   assert.match(read(".ci/run"), /npm run test:browser -- --notebook/);
+});
+
+test("README, at full size: the command selects the paper preset, whose budget and counts the README states; its summary is committed", () => {
+  const env: NodeJS.ProcessEnv = {};
+  assert.equal(studyPresetFromArgs(["--paper"], env), "paper");
+  states(readme, /SEISMIC_XAI_DSET=DIR npm run reproduce -- --paper/, "README.md");
+  const paper = studySettings(undefined, "paper");
+  const loo = paper.cnn.leaveOneOut;
+  assert.ok(loo !== false && loo !== undefined && loo.maxTrainImages !== null && loo.maxTrainImages !== undefined, "the paper preset has no leave-one-station-out budget");
+  states(readme, new RegExp(`leave-one-station-out at a budget of ${loo.epochs} epochs on at most ${loo.maxTrainImages.toLocaleString("en-US")} training\\s+images per fold`), "README.md");
+  states(readme, new RegExp(`for ${paper.cnn.epochs} epochs`), "README.md");
+  states(readme, new RegExp(`${paper.classMaps.nPerClass} correctly classified test images per class and model explained at\\s+max_evals ${paper.classMaps.maxEvals}`), "README.md");
+  const summary = read("results/paper-scale/summary.md");
+  assert.match(summary, /^# seismic-xai, paper settings/);
+  assert.match(summary, new RegExp(`\\(${paper.classMaps.nPerClass} images averaged\\)`));
+  assert.doesNotMatch(summary, /\/(work|home|tmp)\//, "an absolute path in the committed summary");
 });

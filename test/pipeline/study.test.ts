@@ -57,7 +57,7 @@ test("one settings object per preset: the experiments notebooks 03-08 share", ()
   assert.equal(paper.classMaps.nPerClass, 300);
   assert.equal(paper.classMaps.maxEvals, 1000);
   assert.equal(paper.forest.nExplain, 100);
-  assert.match(paper.description, /to be tuned at full size/);
+  assert.match(paper.description, /3 epochs on at most 16,000 images per fold/);
   for (const preset of STUDY_PRESETS) {
     const s = studySettings(folders, preset);
     assert.equal(s.preset, preset);
