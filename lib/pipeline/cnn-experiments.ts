@@ -413,24 +413,22 @@ function trainingProgress(plans: readonly CnnTrainingPlan[], images: ImageSet, r
   const estimates = plans.map((p) => trainingCost(p, images));
   const index = new Map(plans.map((p, i) => [p.name, i]));
   const seen = new Map<number, { first: number; done: number; total: number }>();
-  const running = new Set<number>();
   return {
     update(name, done, total) {
       const i = index.get(name);
       if (i === undefined || report === undefined) return;
       const s = seen.get(i) ?? { first: done, done, total };
       seen.set(i, { ...s, done, total });
-      if (done < total) running.add(i);
-      else running.delete(i);
       let sumDone = 0;
       let sumTotal = 0;
+      const names: string[] = [];
       for (let k = 0; k < plans.length; k++) {
         const r = seen.get(k);
         // A resumed training's first report counts its finished epochs: they are neither done nor to do here.
         sumDone += r ? r.done - r.first : 0;
         sumTotal += r ? r.total - r.first : estimates[k];
+        if (r && r.done < r.total) names.push(plans[k].name);
       }
-      const names = [...running].sort((a, b) => a - b).map((k) => plans[k].name);
       report(sumDone, sumTotal, names.length > 0 ? names.join(", ") : "");
     },
   };
