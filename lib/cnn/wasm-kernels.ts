@@ -14,6 +14,10 @@
  *   small a times a large transposed b (the dense input gradient) runs as (b a^T)^T instead.
  * - `Sum` for wasm over the leading axes of a float32 tensor (bias and batch-norm gradients reduce
  *   [N, H, W, C] over N, H, W): a product with a row of ones instead of the stock transpose-then-sum.
+ * - `Identity` for wasm shares the data (a reference count, as the stock `Reshape` and the cpu backend's
+ *   `Identity` do) instead of copying it: tf.js core clones every tensor a gradient keeps, which copied
+ *   each step the conv1 output (10 MB per 16 images) and fc1's kernel (5 MB). No wasm kernel writes into
+ *   its inputs, so a shared buffer is never changed under another tensor.
  * - The `FusedBatchNorm` gradient for every backend: tf.js core expands per-channel values with `tile`;
  *   this one broadcasts (same math, a fraction of the memory traffic).
  *
@@ -42,6 +46,7 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel("Conv2DBackpropInput", (stock) => (args) => conv2dBackpropInputWasm(args, stock));
   replaceKernel("BatchMatMul", (stock) => (args) => batchMatMulWasm(args, stock));
   replaceKernel("Sum", (stock) => (args) => sumWasm(args, stock));
+  replaceKernel("Identity", (stock) => (args) => identityWasm(args, stock));
   tf.registerGradient({ kernelName: "FusedBatchNorm", inputsToSave: ["x", "mean", "variance", "scale"], gradFunc: fusedBatchNormGrad });
 }
 
@@ -285,6 +290,14 @@ function sumWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInfo[]
   wasm.disposeData(ones.dataId);
   out.shape = attrs?.keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : kept;
   return out;
+}
+
+/** Identity as a second reference to the same data (see the file comment); strings as the stock kernel. */
+function identityWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInfo[] {
+  const x = args.inputs.x as TensorInfo;
+  if (x.dtype === "string") return stock(args);
+  (args.backend as BackendWasm).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
 }
 
 /**

@@ -159,42 +159,66 @@ test("the wasm kernels free their intermediate buffers", async () => {
   tf.dispose([x, dy, w]);
 });
 
-test("the WebAssembly filter gradient adds the pixels one after another in float32 (bytes of a plain loop)", async () => {
-  const c = CASES.find((k) => k.name.startsWith("3x3 stride 2 pad 1, 16 filters")) as ConvCase;
-  const dyShape = outShape(c);
-  const x = randomFloats(c.x.reduce((a, b) => a * b), 3);
-  const dy = randomFloats(dyShape.reduce((a, b) => a * b), 4);
-  const [wasm] = await onBackend("wasm", () => [
-    tf.engine().runKernel("Conv2DBackpropFilter", { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, dyShape) }, {
-      strides: c.strides,
-      pad: c.pad,
-      dataFormat: "NHWC",
-      filterShape: c.filter,
-    } as unknown as tf.NamedAttrMap) as tf.Tensor,
-  ]);
+/** dFilter as a plain loop adding the pixels one after another in float32: the bytes the kernel must give. */
+function filterGradientLoop(c: ConvCase, x: Float32Array, dy: Float32Array): Float32Array {
+  const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad as "same");
   const [n, h, w, ci] = c.x;
-  const [, oh, ow, co] = dyShape;
+  const [kh, kw, , co] = c.filter;
+  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
   const f = Math.fround;
-  const expected = new Float32Array(wasm.length);
-  for (let fy = 0; fy < 3; fy++) {
-    for (let fx = 0; fx < 3; fx++) {
+  const out = new Float32Array(kh * kw * ci * co);
+  for (let fy = 0; fy < kh; fy++) {
+    for (let fx = 0; fx < kw; fx++) {
       for (let k = 0; k < ci; k++) {
         for (let o = 0; o < co; o++) {
           let acc = 0;
           for (let b = 0; b < n; b++) {
             for (let y = 0; y < oh; y++) {
               for (let xx = 0; xx < ow; xx++) {
-                const iy = y * 2 + fy - 1;
-                const ix = xx * 2 + fx - 1;
+                const iy = y * sh + fy - top;
+                const ix = xx * sw + fx - left;
                 const xv = iy < 0 || iy >= h || ix < 0 || ix >= w ? 0 : x[((b * h + iy) * w + ix) * ci + k];
                 acc = f(acc + f(xv * dy[((b * oh + y) * ow + xx) * co + o]));
               }
             }
           }
-          expected[((fy * 3 + fx) * ci + k) * co + o] = acc;
+          out[((fy * kw + fx) * ci + k) * co + o] = acc;
         }
       }
     }
   }
-  assert.deepEqual(new Uint8Array(wasm.buffer), new Uint8Array(expected.buffer));
+  return out;
+}
+
+// The kernel gathers a filter row's taps as one run inside the image and tap by tap at its edges: both
+// layouts of conv1 (3 channels, stride 1) and conv2 (stride 2, padding 1).
+for (const c of CASES.filter((k) => k.name.includes("WebAssembly filter gradient"))) {
+  test(`the WebAssembly filter gradient adds the pixels one after another in float32 (bytes of a plain loop): ${c.name}`, async () => {
+    const dyShape = outShape(c);
+    const x = randomFloats(c.x.reduce((a, b) => a * b), 3);
+    const dy = randomFloats(dyShape.reduce((a, b) => a * b), 4);
+    const [wasm] = await onBackend("wasm", () => [
+      tf.engine().runKernel("Conv2DBackpropFilter", { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, dyShape) }, {
+        strides: c.strides,
+        pad: c.pad,
+        dataFormat: "NHWC",
+        filterShape: c.filter,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    ]);
+    assert.deepEqual(new Uint8Array(wasm.buffer), new Uint8Array(filterGradientLoop(c, x, dy).buffer));
+  });
+}
+
+test("Identity on wasm shares the data instead of copying it (the tensors gradients keep), and frees it with the last tensor", async () => {
+  await useBackend("wasm");
+  const backend = tf.engine().backend;
+  const x = tf.tensor2d(randomFloats(4000, 5), [40, 100]);
+  const before = backend.numDataIds();
+  const copy = tf.clone(x);
+  assert.equal(backend.numDataIds(), before, "a clone allocates no new buffer");
+  x.dispose();
+  assert.deepEqual(copy.dataSync(), randomFloats(4000, 5), "the clone keeps the values after the original is freed");
+  copy.dispose();
+  assert.equal(backend.numDataIds(), before - 1, "the buffer goes with the last tensor");
 });
