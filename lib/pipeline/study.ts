@@ -22,7 +22,9 @@
  * The preset comes from the environment: QUICK=1 selects "quick" (CI), else SEISMIC_XAI_SETTINGS ("quick",
  * "default" or "paper"; `npm run reproduce -- --paper` sets it), else "default".
  */
+import fs from "node:fs";
 import path from "node:path";
+import { GENERATOR_MANIFEST } from "../data/dset-discovery";
 import { InputError } from "../core/errors";
 import { cacheDir as cacheRoot, dataDir, defaultDSetDir, resultsDir as defaultResultsDir } from "../core/paths";
 import type { PartitionExplainOptions } from "../shap/partition/partition-explainer";
@@ -60,7 +62,17 @@ export interface StudySettings {
    * The data set: `ensureDataset(study.dataset)` opens it, generating the embedded one when `scale` is not null
    * (tiny for "quick", default otherwise; null when $SEISMIC_XAI_DSET points at a download).
    */
-  readonly dataset: { readonly dir: string; readonly scale: "tiny" | "default" | null; readonly seed: number; readonly label: string };
+  readonly dataset: {
+    readonly dir: string;
+    readonly scale: "tiny" | "default" | null;
+    readonly seed: number;
+    readonly label: string;
+    /**
+     * Whether the data are generated (lib/data/generator.ts): the embedded sets always, a folder in
+     * $SEISMIC_XAI_DSET when it holds the generator's manifest (`npm run data -- --scale paper --out DIR`).
+     */
+    readonly generated: boolean;
+  };
   /** `runCnnExperiments(study.cnn)` (notebook 03) and `loadCnnExperiment(name, study.cnn)` (notebooks 04, 05). */
   readonly cnn: CnnExperimentsOptions & { readonly imageCacheDir: string; readonly cacheDir: string; readonly resultsDir: string };
   /** Fig. 2: which test image of the NRCA model, and how it is explained (both outputs). */
@@ -150,6 +162,20 @@ const PRESETS: Record<StudyPreset, {
   },
 };
 
+/** The data set's description: an embedded scale, or what the folder in $SEISMIC_XAI_DSET holds. */
+function datasetOf(dir: string, scale: "tiny" | "default" | null, seed: number): StudySettings["dataset"] {
+  if (scale !== null) return { dir, scale, seed, label: `the generated ${scale} data set`, generated: true };
+  let manifest: { scale?: unknown } | null = null;
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(dir, GENERATOR_MANIFEST), "utf8")) as { scale?: unknown };
+  } catch {
+    // No readable manifest: a download (or the user's own copy) of the real D-set.
+  }
+  if (manifest === null) return { dir, scale, seed, label: "the D-set in $SEISMIC_XAI_DSET", generated: false };
+  const generatedScale = typeof manifest.scale === "string" ? `${manifest.scale}-scale ` : "";
+  return { dir, scale, seed, label: `the generated ${generatedScale}data set in $SEISMIC_XAI_DSET`, generated: true };
+}
+
 /**
  * The settings of the study for `preset` (default: the one the environment selects, `studyPreset()`), with
  * the folders of `folders` (a notebook passes its `nb`; default: `studyFolders(preset)`). Seed 42, batch size
@@ -171,7 +197,7 @@ export function studySettings(folders?: StudyFolders, preset: StudyPreset = stud
     seed,
     station,
     folders: where,
-    dataset: { dir: where.dsetDir, scale, seed, label: scale === null ? "the D-set in $SEISMIC_XAI_DSET" : `the generated ${scale === "tiny" ? "tiny" : "default"} data set` },
+    dataset: datasetOf(where.dsetDir, scale, seed),
     cnn: {
       imageCacheDir: where.cacheDir("images"),
       cacheDir: where.cacheDir("cnn"),

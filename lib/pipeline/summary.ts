@@ -111,15 +111,28 @@ function cell(v: number | string | null): string {
   return v.replace(/\|/g, "\\|");
 }
 
-/** Writes `<resultsDir>/summary.md` (atomically): the comparison as a Markdown table; returns its path. */
-export function writeSummary(resultsDir: string, options: { title?: string; notes?: readonly string[] } = {}): string {
+/**
+ * Writes `<resultsDir>/summary.md` (atomically): the comparison as a Markdown table; returns its path. Its
+ * opening paragraph says what the comparison means: on generated data (`generatedData`, the default, as
+ * `studySettings().dataset.generated` reports it) our numbers measure the method, not the paper's recordings.
+ */
+export function writeSummary(resultsDir: string, options: { title?: string; notes?: readonly string[]; generatedData?: boolean } = {}): string {
   const { rows, missing } = paperComparison(resultsDir);
+  const about =
+    options.generatedData === false
+      ? [
+          "Written by notebooks/09-paper-vs-ours.ipynb from the results files in this folder, on the D-set's own recordings",
+          "(SEISMIC_XAI_DSET): like with like, up to the departures from the paper that docs/paper-pipeline.md names.",
+        ]
+      : [
+          "Written by notebooks/09-paper-vs-ours.ipynb from the results files in this folder. The data set is generated",
+          "(lib/data/generator.ts, data/README.md), so our numbers measure the method on generated data; run on the real",
+          "D-set (SEISMIC_XAI_DSET) to compare like with like.",
+        ];
   const lines = [
     `# ${options.title ?? "seismic-xai: the paper's numbers and ours"}`,
     "",
-    "Written by notebooks/09-paper-vs-ours.ipynb from the results files in this folder. The embedded default data set is",
-    "generated (see data/README.md), so our numbers measure the method on that data; run on the real D-set",
-    "(SEISMIC_XAI_DSET) to compare like with like.",
+    ...about,
     "",
     "| section | quantity | paper | ours | source |",
     "|---|---|---|---|---|",

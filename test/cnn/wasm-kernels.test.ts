@@ -31,19 +31,22 @@ function outShape(c: ConvCase): [number, number, number, number] {
 
 const LIMIT = 1e-5;
 
+/** The Conv2DBackpropFilter kernel of the current backend on case `c`'s shapes. */
+function filterGradient(c: ConvCase, x: Float32Array, dy: Float32Array): tf.Tensor {
+  return tf.engine().runKernel("Conv2DBackpropFilter", { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, outShape(c)) }, {
+    strides: c.strides,
+    pad: c.pad,
+    dataFormat: "NHWC",
+    filterShape: c.filter,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
 for (const c of CASES) {
   test(`Conv2DBackpropFilter on wasm agrees with cpu: ${c.name}`, async () => {
     const dyShape = outShape(c);
     const x = randomFloats(c.x.reduce((a, b) => a * b), 1);
     const dy = randomFloats(dyShape.reduce((a, b) => a * b), 2);
-    const run = () => [
-      tf.engine().runKernel("Conv2DBackpropFilter", { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, dyShape) }, {
-        strides: c.strides,
-        pad: c.pad,
-        dataFormat: "NHWC",
-        filterShape: c.filter,
-      } as unknown as tf.NamedAttrMap) as tf.Tensor,
-    ];
+    const run = () => [filterGradient(c, x, dy)];
     const [wasm] = await onBackend("wasm", run);
     const [cpu] = await onBackend("cpu", run);
     assert.ok(relativeError(wasm, cpu) < LIMIT, `relative error ${relativeError(wasm, cpu)}`);
@@ -198,14 +201,7 @@ for (const c of CASES.filter((k) => k.name.includes("WebAssembly filter gradient
     const dyShape = outShape(c);
     const x = randomFloats(c.x.reduce((a, b) => a * b), 3);
     const dy = randomFloats(dyShape.reduce((a, b) => a * b), 4);
-    const [wasm] = await onBackend("wasm", () => [
-      tf.engine().runKernel("Conv2DBackpropFilter", { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, dyShape) }, {
-        strides: c.strides,
-        pad: c.pad,
-        dataFormat: "NHWC",
-        filterShape: c.filter,
-      } as unknown as tf.NamedAttrMap) as tf.Tensor,
-    ]);
+    const [wasm] = await onBackend("wasm", () => [filterGradient(c, x, dy)]);
     assert.deepEqual(new Uint8Array(wasm.buffer), new Uint8Array(filterGradientLoop(c, x, dy).buffer));
   });
 }

@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { InputError } from "../../lib/core/errors";
 import { STUDY_PRESETS, studyFolders, studyPreset, studyPresetFromArgs, studySettings } from "../../lib/pipeline/study";
@@ -47,7 +49,7 @@ test("one settings object per preset: the experiments notebooks 03-08 share", ()
   assert.equal(def.spectra.selection.maxDistanceKm, 5);
   assert.equal(quick.spectra.selection.maxDistanceKm, 15);
   if (!process.env.SEISMIC_XAI_DSET) {
-    assert.deepEqual({ ...quick.dataset }, { dir: "/d", scale: "tiny", seed: 42, label: "the generated tiny data set" });
+    assert.deepEqual({ ...quick.dataset }, { dir: "/d", scale: "tiny", seed: 42, label: "the generated tiny data set", generated: true });
     assert.equal(def.dataset.scale, "default");
     assert.equal(paper.dataset.scale, "default", "the paper's settings run on whatever data set is configured");
   }
@@ -76,4 +78,25 @@ test("default folders follow setupNotebook's layout", () => {
   assert.match(quick.resultsDir, /results\/quick$/);
   if (!process.env.SEISMIC_XAI_DSET) assert.match(quick.dsetDir, /data\/dset-tiny$/);
   assert.equal(studySettings(undefined, "paper").folders.resultsDir, full.resultsDir);
+});
+
+test("a D-set folder in $SEISMIC_XAI_DSET is described as generated when it holds the generator's manifest", () => {
+  const saved = process.env.SEISMIC_XAI_DSET;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "study-dset-"));
+  try {
+    process.env.SEISMIC_XAI_DSET = dir;
+    const folders = { dsetDir: dir, cacheDir: (name: string) => path.join(dir, name), resultsDir: dir };
+    const real = studySettings(folders, "paper").dataset;
+    assert.equal(real.generated, false);
+    assert.equal(real.label, "the D-set in $SEISMIC_XAI_DSET");
+    fs.writeFileSync(path.join(dir, "generator.json"), JSON.stringify({ generator: "seismic-xai Norcia generator", scale: "paper" }));
+    const generated = studySettings(folders, "paper").dataset;
+    assert.equal(generated.generated, true);
+    assert.equal(generated.label, "the generated paper-scale data set in $SEISMIC_XAI_DSET");
+    assert.equal(generated.scale, null, "nothing to generate: the folder is used as it is");
+  } finally {
+    if (saved === undefined) delete process.env.SEISMIC_XAI_DSET;
+    else process.env.SEISMIC_XAI_DSET = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

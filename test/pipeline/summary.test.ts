@@ -20,6 +20,10 @@ test("the summary puts the paper's numbers beside ours and names missing files",
   const text = fs.readFileSync(writeSummary(dir), "utf8");
   assert.match(text, /\| Magnitude forest \(§5, Fig\. 6\) \| r2 \(random split; grouped by event: 0\.9300\) \| 0\.8834 \| 0\.9500 \| magnitude\.json \|/);
   assert.match(text, /Missing results files: cnn-experiments\.json/);
+  assert.match(text, /The data set is generated/, "generated data by default");
+  const real = fs.readFileSync(writeSummary(dir, { generatedData: false }), "utf8");
+  assert.match(real, /on the D-set's own recordings/);
+  assert.doesNotMatch(real, /generated/);
   fs.writeFileSync(path.join(dir, "cnn-experiments.json"), "{ not json");
   assert.throws(() => paperComparison(dir), /cnn-experiments\.json: not valid JSON/);
   fs.rmSync(dir, { recursive: true, force: true });

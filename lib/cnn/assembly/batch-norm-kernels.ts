@@ -21,6 +21,11 @@
   v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
 }
 
+/** Byte offset of the top-left pixel of 2x2 window (py, px) of image b in an [n, h, w, c] tensor of `pixel`-byte pixels. */
+@inline function windowOffset(b: i32, py: i32, px: i32, h: i32, w: i32, pixel: usize): usize {
+  return (<usize>(b * h + 2 * py) * <usize>w + <usize>(2 * px)) * pixel;
+}
+
 /**
  * For each channel k: sum[k] += x - shift[k] and (when withSquares) sumSq[k] += (x - shift[k])^2 over the
  * m pixels of x [m, c].
@@ -64,7 +69,7 @@ export function normPoolRelu(x: usize, n: i32, h: i32, w: i32, c: i32, scale: us
   for (let b = 0; b < n; b++) {
     for (let py = 0; py < hp; py++) {
       for (let px = 0; px < wp; px++) {
-        const i00 = x + (<usize>(b * h + 2 * py) * <usize>w + <usize>(2 * px)) * pixel;
+        const i00 = x + windowOffset(b, py, px, h, w, pixel);
         for (let k = 0; k < c; k += 2) {
           const o = <usize>k << 3;
           const s = v128.load(scale + o);
@@ -120,7 +125,7 @@ export function poolReluBackward(dy: usize, x: usize, n: i32, h: i32, w: i32, c:
   for (let b = 0; b < n; b++) {
     for (let py = 0; py < hp; py++) {
       for (let px = 0; px < wp; px++) {
-        const off00 = (<usize>(b * h + 2 * py) * <usize>w + <usize>(2 * px)) * pixel;
+        const off00 = windowOffset(b, py, px, h, w, pixel);
         for (let k = 0; k < c; k += 2) {
           const o = <usize>k << 3;
           const s = v128.load(scale + o);

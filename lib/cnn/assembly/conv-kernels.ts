@@ -96,19 +96,20 @@ export function filterGradient(
         let a = cols + (<usize>kt << 2);
         let d = dyBlock + (<usize>ct << 2);
         for (let r = 0; r < nb; r++) {
-          const av = v128.load(a);
+          // Splat loads rather than one load and four lane shuffles: the shuffles ran on the same
+          // execution ports as the products, and the fifteen live vectors did not fit V8's x64 registers.
           const b0 = v128.load(d);
           const b1 = v128.load(d, 16);
-          const a0 = i32x4.shuffle(av, av, 0, 0, 0, 0);
-          const a1 = i32x4.shuffle(av, av, 1, 1, 1, 1);
-          const a2 = i32x4.shuffle(av, av, 2, 2, 2, 2);
-          const a3 = i32x4.shuffle(av, av, 3, 3, 3, 3);
+          const a0 = v128.load32_splat(a);
           c00 = f32x4.add(c00, f32x4.mul(a0, b0));
           c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+          const a1 = v128.load32_splat(a, 4);
           c10 = f32x4.add(c10, f32x4.mul(a1, b0));
           c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+          const a2 = v128.load32_splat(a, 8);
           c20 = f32x4.add(c20, f32x4.mul(a2, b0));
           c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+          const a3 = v128.load32_splat(a, 12);
           c30 = f32x4.add(c30, f32x4.mul(a3, b0));
           c31 = f32x4.add(c31, f32x4.mul(a3, b1));
           a += rowBytes;
