@@ -20,6 +20,10 @@ import { registerTypedKernel } from "./typed-kernel";
  */
 export interface BatchNormSync {
   allReduce(values: Float64Array): void;
+  /** This thread's index among those sharing the batch, 0-based. */
+  readonly rank: number;
+  /** Number of threads sharing the current batch. */
+  readonly threads: number;
 }
 
 let batchNormSync: BatchNormSync | null = null;
@@ -336,33 +340,63 @@ function batchSums(sumG: Float64Array, sumGz: Float64Array, mLocal: number, c: n
 }
 
 /**
- * Batch mean and biased variance of z = x + bias per channel over every thread's share of the batch: first
- * the sums (and counts), then the squared deviations from the common mean, each added across threads in
- * float64 by `sync`. Two rounds rather than one of sums and sums of squares: no cancellation to reason about.
+ * Batch mean and biased variance of z = x + bias per channel over every thread's share of the batch, in one
+ * pass over x and one exchange: each thread reduces its rows to a count, a mean and a sum of squared
+ * deviations (shifted sums, as the one-thread path), the threads exchange those, and every thread combines
+ * them in thread order (Chan, Golub & LeVeque's pairwise update), so all get the same bytes.
  */
 function syncedStatistics(sync: BatchNormSync, x: Float32Array, mLocal: number, c: number, bias: Float32Array, mean: Float32Array, variance: Float32Array): void {
   const total = mLocal * c;
-  const sums = new Float64Array(c + 1);
-  for (let j = 0; j < total; j += c) for (let k = 0; k < c; k++) sums[k] += x[j + k];
-  sums[c] = mLocal;
-  sync.allReduce(sums);
-  const m = sums[c];
-  const meanX = new Float64Array(c);
-  for (let k = 0; k < c; k++) meanX[k] = sums[k] / m;
-  const sq = new Float64Array(c);
+  const shift = new Float64Array(c);
+  for (let k = 0; k < c; k++) shift[k] = x[k];
+  const sum = new Float64Array(c);
+  const sumSq = new Float64Array(c);
   for (let j = 0; j < total; j += c) {
     for (let k = 0; k < c; k++) {
-      const d = x[j + k] - meanX[k];
-      sq[k] += d * d;
+      const d = x[j + k] - shift[k];
+      sum[k] += d;
+      sumSq[k] += d * d;
     }
   }
-  sync.allReduce(sq);
-  for (let k = 0; k < c; k++) {
-    mean[k] = meanX[k] + bias[k];
-    variance[k] = sq[k] / m;
-  }
+  combineAcrossThreads(sync, mLocal, shift, sum, sumSq, bias, mean, variance);
 }
 
+/**
+ * The exchange of `syncedStatistics`: this thread's shifted sums become (count, mean, squared deviations),
+ * written to its own section of a vector that is zero elsewhere, so that the all-reduce (a sum) hands every
+ * thread every section unchanged; then the sections are combined in thread order.
+ */
+function combineAcrossThreads(sync: BatchNormSync, mLocal: number, shift: Float64Array, sum: Float64Array, sumSq: Float64Array, bias: Float32Array, mean: Float32Array, variance: Float32Array): void {
+  const c = shift.length;
+  const section = 2 * c + 1;
+  const threads = sync.threads;
+  const all = new Float64Array(threads * section);
+  const own = sync.rank * section;
+  all[own] = mLocal;
+  for (let k = 0; k < c; k++) {
+    const meanD = mLocal > 0 ? sum[k] / mLocal : 0;
+    all[own + 1 + k] = shift[k] + meanD;
+    all[own + 1 + c + k] = Math.max(0, sumSq[k] - sum[k] * meanD);
+  }
+  sync.allReduce(all);
+  for (let k = 0; k < c; k++) {
+    let n = 0;
+    let mu = 0;
+    let m2 = 0;
+    for (let r = 0; r < threads; r++) {
+      const nr = all[r * section];
+      if (nr === 0) continue;
+      const muR = all[r * section + 1 + k];
+      const n2 = n + nr;
+      const delta = muR - mu;
+      mu += (delta * nr) / n2;
+      m2 += all[r * section + 1 + c + k] + ((delta * delta * n) * nr) / n2;
+      n = n2;
+    }
+    mean[k] = mu + bias[k];
+    variance[k] = m2 / n;
+  }
+}
 
 /** forwardBody with the WebAssembly kernels (same arithmetic, see assembly/batch-norm-kernels.ts). */
 function forwardWasm(k: BatchNormKernels, inputs: Float32Array[], outputs: Float32Array[], shape: number[], attrs: tf.NamedAttrMap, scratch: Float32Array): void {
@@ -384,23 +418,10 @@ function forwardWasm(k: BatchNormKernels, inputs: Float32Array[], outputs: Float
       variance[q] = Math.max(0, sqV[q] / m - meanD * meanD);
     }
   } else {
-    // The two rounds of syncedStatistics, each pass over x in WebAssembly.
-    shiftV.fill(0);
-    k.sumDeviations(x.byteOffset, m, c, shiftP, sumP, sqP, 0);
-    const sums = new Float64Array(c + 1);
-    sums.set(sumV);
-    sums[c] = m;
-    batchNormSync.allReduce(sums);
-    const mAll = sums[c];
-    for (let q = 0; q < c; q++) shiftV[q] = sums[q] / mAll;
-    sumV.fill(0);
+    // syncedStatistics with its pass over x in WebAssembly.
+    for (let q = 0; q < c; q++) shiftV[q] = x[q];
     k.sumDeviations(x.byteOffset, m, c, shiftP, sumP, sqP, 1);
-    const sq = Float64Array.from(sqV);
-    batchNormSync.allReduce(sq);
-    for (let q = 0; q < c; q++) {
-      mean[q] = shiftV[q] + bias[q];
-      variance[q] = sq[q] / mAll;
-    }
+    combineAcrossThreads(batchNormSync, m, Float64Array.from(shiftV), Float64Array.from(sumV), Float64Array.from(sqV), bias, mean, variance);
   }
   const { scale, shift } = affineOf(mean, variance, bias, gamma, beta, attrs.epsilon as number);
   scaleV.set(scale);

@@ -10,7 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { CNN_IMAGE_SIZE, CNN_INPUT_CHANNELS, CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH } from "./architecture";
 import { initBackend } from "./backend";
 import { setBatchNormSync } from "./batch-norm-block";
-import { SharedReducer } from "./shared-reducer";
+import { reducerSlotLength, SharedReducer } from "./shared-reducer";
 import { trainingForward } from "./training-forward";
 
 /** Marker of the workerData a DataParallelTrainer sends. */
@@ -57,7 +57,7 @@ export type ParallelTrainReply = { type: "ready"; backend: string } | { type: "d
 async function serve(data: ParallelTrainWorkerData): Promise<void> {
   const port = parentPort;
   if (port === null) return;
-  const reducer = new SharedReducer(data.buffers.reducer, data.rank, 1);
+  const reducer = new SharedReducer(data.buffers.reducer, data.rank, 1, reducerSlotLength(data.buffers.grads.length));
   try {
     const backend = await initBackend({ prefer: "wasm", log: false });
     if (backend !== "wasm" && backend !== "cpu") throw new Error(`data-parallel training needs the wasm or cpu backend, got ${backend}`);

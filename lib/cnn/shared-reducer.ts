@@ -14,11 +14,16 @@ const ARRIVED = 1;
 const ABORT = 2;
 const CONTROL_BYTES = 16;
 
-/** Values a slot holds: the largest per-channel vector the CNN2D exchanges (2 x 128 channels + a count). */
-export const REDUCER_SLOT_LENGTH = 512;
+/**
+ * Values a slot holds for `maxThreads` threads: the largest vector the CNN2D's batch norms exchange, each
+ * thread's (count, 128 means, 128 squared deviations) in its own section (batch-norm-block.ts).
+ */
+export function reducerSlotLength(maxThreads: number): number {
+  return Math.max(512, maxThreads * (2 * 128 + 1));
+}
 
 /** Bytes of the shared buffer for `maxThreads` threads. */
-export function sharedReducerBytes(maxThreads: number, slotLength: number = REDUCER_SLOT_LENGTH): number {
+export function sharedReducerBytes(maxThreads: number, slotLength: number = reducerSlotLength(maxThreads)): number {
   return CONTROL_BYTES + 8 * maxThreads * slotLength;
 }
 
@@ -34,7 +39,7 @@ export class SharedReducer {
     /** This thread's index, 0-based; its slot. */
     readonly rank: number,
     participants: number,
-    private readonly slotLength: number = REDUCER_SLOT_LENGTH,
+    private readonly slotLength: number = reducerSlotLength(1),
     /** How long a thread waits for the others before it gives up, in ms (a dead peer must not hang it). */
     private readonly timeoutMs: number = 120_000,
   ) {
@@ -42,6 +47,11 @@ export class SharedReducer {
     this.slots = new Float64Array(buffer, CONTROL_BYTES);
     this.participants = participants;
     if (rank < 0 || (rank + 1) * slotLength > this.slots.length) throw new Error(`SharedReducer: rank ${rank} has no slot in a buffer of ${this.slots.length / slotLength} slots`);
+  }
+
+  /** Threads taking part in the current step (the batch norms' name for `participants`). */
+  get threads(): number {
+    return this.participants;
   }
 
   /** Replaces `values` by the sum over the participants of their `values`, added in rank order. */

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { batchNormPoolRelu } from "../../lib/cnn/batch-norm-block";
+import { batchNormPoolRelu, setBatchNormSync } from "../../lib/cnn/batch-norm-block";
 import { onBackend, randomFloats, relativeError, useBackend } from "./compare";
 
 const EPS = 1e-5;
@@ -89,3 +89,58 @@ test("the WebAssembly batch-norm kernels (wasm) give the bytes of the JavaScript
     wasm.forEach((w, i) => assert.deepEqual(new Uint8Array(w.buffer), new Uint8Array(cpu[i].buffer), `${NAMES[i]}, shape ${shape}`));
   }
 });
+
+/**
+ * A stand-in for the other training thread: the first all-reduce of a forward pass (its statistics) either
+ * records this thread's vector and stops the kernel, or adds the other thread's recorded vector.
+ */
+class TwoThreadStandIn {
+  captured: Float64Array | null = null;
+  constructor(
+    readonly rank: number,
+    private readonly other: Float64Array | null,
+  ) {}
+  readonly threads = 2;
+  allReduce(values: Float64Array): void {
+    if (this.other === null) {
+      this.captured = Float64Array.from(values);
+      throw new Error("captured");
+    }
+    for (let i = 0; i < values.length; i++) values[i] += this.other[i];
+  }
+}
+
+for (const backend of ["wasm", "cpu"] as const) {
+  test(`synchronised batch norm (${backend}): two threads' shares give every thread the same bytes, the whole batch's statistics`, async () => {
+    await useBackend(backend);
+    const shape: [number, number, number, number] = [5, 9, 11, 32];
+    const v = values(shape, 2, 70);
+    // Far from zero: the shares' means must be combined without cancellation.
+    const x = Float32Array.from(v.x, (a) => 1000 + a);
+    const rowsOf = (b0: number, b1: number) => x.subarray(b0 * 9 * 11 * 32, b1 * 9 * 11 * 32);
+    const stats = (rows: Float32Array, n: number) =>
+      tf.tidy(() => {
+        const r = batchNormPoolRelu(tf.tensor4d(rows, [n, 9, 11, 32]), tf.tensor1d(v.bias), tf.tensor1d(v.gamma), tf.tensor1d(v.beta), { epsilon: EPS, poolSize: 2 });
+        return [r.mean.dataSync().slice(), r.variance.dataSync().slice()] as Float32Array[];
+      });
+    const shares = [rowsOf(0, 2), rowsOf(2, 5)];
+    const counts = [2, 3];
+    const vectors: Float64Array[] = [];
+    for (const rank of [0, 1]) {
+      const standIn = new TwoThreadStandIn(rank, null);
+      setBatchNormSync(standIn);
+      assert.throws(() => stats(shares[rank], counts[rank]), /captured/);
+      vectors.push(standIn.captured as Float64Array);
+    }
+    const results = [0, 1].map((rank) => {
+      setBatchNormSync(new TwoThreadStandIn(rank, vectors[1 - rank]));
+      return stats(shares[rank], counts[rank]);
+    });
+    setBatchNormSync(null);
+    const whole = stats(x, 5);
+    for (const i of [0, 1]) {
+      assert.deepEqual(new Uint8Array(results[0][i].buffer), new Uint8Array(results[1][i].buffer), "both threads hold the same bytes");
+      assert.ok(relativeError(results[0][i], whole[i]) < 1e-6, `${["mean", "variance"][i]}: relative error ${relativeError(results[0][i], whole[i])}`);
+    }
+  });
+}
