@@ -12,6 +12,7 @@ import { initBackend } from "./backend";
 import { setBatchNormSync } from "./batch-norm-block";
 import { reducerSlotLength, SharedReducer } from "./shared-reducer";
 import { trainingForward } from "./training-forward";
+import { copyTensorInto } from "./typed-kernel";
 
 /** Marker of the workerData a DataParallelTrainer sends. */
 export const PARALLEL_TRAIN_WORKER_KIND = "seismic-xai/cnn-parallel-train";
@@ -97,16 +98,15 @@ async function serve(data: ParallelTrainWorkerData): Promise<void> {
         });
         let offset = 0;
         for (const v of trainable) {
-          const gv = g[v.name].dataSync() as Float32Array;
-          grads.set(gv, offset);
-          offset += gv.length;
+          copyTensorInto(g[v.name], grads, offset);
+          offset += v.size;
         }
         if (data.rank === 0) {
           let o = 0;
           for (const w of model.nonTrainableWeights) {
-            const values = w.read().dataSync() as Float32Array;
-            moving.set(values, o);
-            o += values.length;
+            const t = w.read();
+            copyTensorInto(t, moving, o);
+            o += t.size;
           }
         }
         const loss = value.dataSync()[0];

@@ -27,6 +27,7 @@ import {
   type ParallelTrainWorkerData,
 } from "./parallel-train-worker";
 import { abortSharedReducer, sharedReducerBytes } from "./shared-reducer";
+import { copyTensorInto } from "./typed-kernel";
 
 /** What one data-parallel step returns: the batch's mean loss, correct count, and the summed gradients. */
 export interface ParallelStepResult {
@@ -124,9 +125,9 @@ export class DataParallelTrainer {
   writeWeights(model: tf.LayersModel): void {
     let offset = 0;
     for (const w of model.weights) {
-      const values = w.read().dataSync() as Float32Array;
-      this.weights.set(values, offset);
-      offset += values.length;
+      const t = w.read();
+      copyTensorInto(t, this.weights, offset);
+      offset += t.size;
     }
   }
 

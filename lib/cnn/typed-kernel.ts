@@ -88,3 +88,14 @@ export function registerTypedKernel(def: TypedKernelDef): void {
     });
   }
 }
+
+/**
+ * Copies the float32 values of `t` into `target` from `offset`: straight from the wasm heap on the wasm
+ * backend (one copy; `dataSync` would make a second), through `dataSync` elsewhere.
+ */
+export function copyTensorInto(t: tf.Tensor, target: Float32Array, offset = 0): void {
+  if (t.dtype !== "float32") throw new Error(`copyTensorInto: float32 tensor required, got ${t.dtype}`);
+  const backend = tf.backend();
+  if (tf.getBackend() === "wasm") target.set((backend as BackendWasm).typedArrayFromHeap(t) as Float32Array, offset);
+  else target.set(t.dataSync() as Float32Array, offset);
+}
