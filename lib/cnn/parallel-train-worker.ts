@@ -21,7 +21,10 @@ export const PARALLEL_TRAIN_WORKER_KIND = "seismic-xai/cnn-parallel-train";
 export interface ParallelTrainBuffers {
   /** Every weight of model.weights, in that order, flattened. */
   weights: SharedArrayBuffer;
-  /** One slot per thread: the gradient of every trainable weight, in model.trainableWeights order. */
+  /**
+   * One slot per thread: the gradient of every trainable weight, in model.trainableWeights order. After a
+   * step, slot 0 holds the sum over the participating threads (addSlotsInRankOrder).
+   */
   grads: SharedArrayBuffer[];
   /** The non-trainable weights (batch-norm moving statistics) after the step, written by thread 0. */
   moving: SharedArrayBuffer;
@@ -55,6 +58,22 @@ export interface ParallelTrainStep {
 /** A thread's answer: its samples' share of the batch's mean loss and their correct count, or an error. */
 export type ParallelTrainReply = { type: "ready"; backend: string } | { type: "done"; loss: number; correct: number } | { type: "error"; message: string };
 
+/**
+ * Adds the gradient slots of `participants` threads into slot 0, over thread `rank`'s contiguous stretch of
+ * the weights (the participants' stretches cover them all): slot 0 + slot 1 + ... in rank order, each sum
+ * rounded to float32, so the bytes do not depend on which thread adds which stretch.
+ */
+export function addSlotsInRankOrder(slots: Float32Array[], participants: number, rank: number): void {
+  const total = slots[0].length;
+  const start = Math.floor((rank * total) / participants);
+  const end = Math.floor(((rank + 1) * total) / participants);
+  const sum = slots[0];
+  for (let r = 1; r < participants; r++) {
+    const slot = slots[r];
+    for (let i = start; i < end; i++) sum[i] += slot[i];
+  }
+}
+
 async function serve(data: ParallelTrainWorkerData): Promise<void> {
   const port = parentPort;
   if (port === null) return;
@@ -67,7 +86,8 @@ async function serve(data: ParallelTrainWorkerData): Promise<void> {
     const all = model.weights;
     const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const weights = new Float32Array(data.buffers.weights);
-    const grads = new Float32Array(data.buffers.grads[data.rank]);
+    const slots = data.buffers.grads.map((b) => new Float32Array(b));
+    const grads = slots[data.rank];
     const moving = new Float32Array(data.buffers.moving);
     const x = new Float32Array(data.buffers.x);
     const labels = new Int32Array(data.buffers.labels);
@@ -100,6 +120,11 @@ async function serve(data: ParallelTrainWorkerData): Promise<void> {
         for (const v of trainable) {
           copyTensorInto(g[v.name], grads, offset);
           offset += v.size;
+        }
+        if (step.participants > 1) {
+          // Every slot is written: each thread adds its own stretch of the weights across the slots.
+          reducer.barrier();
+          addSlotsInRankOrder(slots, step.participants, data.rank);
         }
         if (data.rank === 0) {
           let o = 0;

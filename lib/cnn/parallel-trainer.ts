@@ -1,9 +1,10 @@
 /**
  * Data-parallel training of one CNN2D on several worker threads (the stock wasm backend runs one thread
  * under Node, docs/tfjs-training.md "Threads"): each step, every thread computes the gradient of the batch's
- * mean loss over its contiguous share of the batch (parallel-train-worker.ts), and this thread adds the
- * threads' gradients in thread order and applies Adam once, so the model, its optimiser state and its
- * checkpoints live here as in one-thread training.
+ * mean loss over its contiguous share of the batch (parallel-train-worker.ts), the threads add their
+ * gradients in thread order (each over its own stretch of the weights, so no thread adds them all), and this
+ * thread applies Adam once, so the model, its optimiser state and its checkpoints live here as in one-thread
+ * training.
  *
  * Batch norm is synchronised: the threads exchange per-channel sums inside the fused batch-norm kernels, so
  * every thread normalises with the statistics of the whole batch, as the paper's one-process PyTorch
@@ -33,7 +34,10 @@ import { copyTensorInto } from "./typed-kernel";
 export interface ParallelStepResult {
   loss: number;
   correct: number;
-  /** Gradient of the batch's mean loss per trainable weight (model.trainableWeights order). */
+  /**
+   * Gradient of the batch's mean loss per trainable weight (model.trainableWeights order): views of shared
+   * memory, valid until the next step.
+   */
   grads: Float32Array[];
   /** The batch-norm moving statistics after the step (model.nonTrainableWeights order). */
   moving: Float32Array[];
@@ -48,7 +52,8 @@ export class DataParallelTrainer {
   /** The batch's labels to fill before `step`. */
   readonly labels: Int32Array;
   private readonly weights: Float32Array;
-  private readonly gradSlots: Float32Array[];
+  /** Slot 0 of the gradients, where the threads leave their sum. */
+  private readonly gradSum: Float32Array;
   private readonly moving: Float32Array;
   private failure: Error | null = null;
   private closed = false;
@@ -62,7 +67,7 @@ export class DataParallelTrainer {
     this.x = new Float32Array(buffers.x);
     this.labels = new Int32Array(buffers.labels);
     this.weights = new Float32Array(buffers.weights);
-    this.gradSlots = buffers.grads.map((b) => new Float32Array(b));
+    this.gradSum = new Float32Array(buffers.grads[0]);
     this.moving = new Float32Array(buffers.moving);
     workers.forEach((w, i) => {
       w.on("error", (e) => this.fail(new Error(`training thread ${i} crashed: ${e.message}`)));
@@ -163,16 +168,11 @@ export class DataParallelTrainer {
       loss += r.loss;
       correct += r.correct;
     }
-    // Added in thread order: the same bytes every run.
+    // The threads added their gradients into slot 0 (addSlotsInRankOrder), in thread order.
     const grads: Float32Array[] = [];
     let offset = 0;
     for (const size of this.trainableSizes) {
-      const g = this.gradSlots[0].slice(offset, offset + size);
-      for (let r = 1; r < participants; r++) {
-        const slot = this.gradSlots[r];
-        for (let i = 0; i < size; i++) g[i] += slot[offset + i];
-      }
-      grads.push(g);
+      grads.push(this.gradSum.subarray(offset, offset + size));
       offset += size;
     }
     const moving: Float32Array[] = [];

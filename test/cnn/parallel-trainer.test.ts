@@ -6,6 +6,7 @@ import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { buildCnn2d } from "../../lib/cnn/architecture";
 import { DataParallelTrainer } from "../../lib/cnn/parallel-trainer";
+import { addSlotsInRankOrder } from "../../lib/cnn/parallel-train-worker";
 import { computeStandardization, standardizeImages } from "../../lib/cnn/standardize";
 import { trainCnn } from "../../lib/cnn/train";
 import { trainingForward } from "../../lib/cnn/training-forward";
@@ -77,6 +78,23 @@ test("data-parallel training gives the same bytes for the same seed and threads,
   } finally {
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   }
+});
+
+test("the threads' gradient slots are added in rank order whichever thread adds which stretch", () => {
+  const n = 1001; // not a multiple of the thread count: the stretches differ in length
+  const make = () => [0, 1, 2].map((r) => Float32Array.from({ length: n }, (_, i) => (r === 1 ? -1 : 1) * (1 + ((i * 7 + r * 13) % 17) / 3) * 2 ** (r === 2 ? -20 : 0)));
+  const expected = Float32Array.from(make()[0], (v, i) => Math.fround(Math.fround(v + make()[1][i]) + make()[2][i]));
+  const slots = make();
+  for (const rank of [2, 0, 1]) addSlotsInRankOrder(slots, 3, rank);
+  assert.deepEqual(slots[0], expected);
+  // The order shows in the bytes: slot 0 + (slot 1 + slot 2) rounds differently somewhere.
+  const fresh = make();
+  assert.ok(fresh[0].some((v, i) => Math.fround(v + Math.fround(fresh[1][i] + fresh[2][i])) !== expected[i]));
+  // Slots beyond the participants are left out.
+  const two = make();
+  addSlotsInRankOrder(two, 2, 0);
+  addSlotsInRankOrder(two, 2, 1);
+  assert.deepEqual(two[0], Float32Array.from(fresh[0], (v, i) => Math.fround(v + fresh[1][i])));
 });
 
 test("trainCnn rejects a worker count that is not a positive integer", async () => {
