@@ -58,15 +58,18 @@ export interface ParallelTrainStep {
 /** A thread's answer: its samples' share of the batch's mean loss and their correct count, or an error. */
 export type ParallelTrainReply = { type: "ready"; backend: string } | { type: "done"; loss: number; correct: number } | { type: "error"; message: string };
 
+/** Thread `rank`'s contiguous share [start, end) of `total` items split among `participants` threads. */
+export function shareOf(rank: number, total: number, participants: number): { start: number; end: number } {
+  return { start: Math.floor((rank * total) / participants), end: Math.floor(((rank + 1) * total) / participants) };
+}
+
 /**
  * Adds the gradient slots of `participants` threads into slot 0, over thread `rank`'s contiguous stretch of
  * the weights (the participants' stretches cover them all): slot 0 + slot 1 + ... in rank order, each sum
  * rounded to float32, so the bytes do not depend on which thread adds which stretch.
  */
 export function addSlotsInRankOrder(slots: Float32Array[], participants: number, rank: number): void {
-  const total = slots[0].length;
-  const start = Math.floor((rank * total) / participants);
-  const end = Math.floor(((rank + 1) * total) / participants);
+  const { start, end } = shareOf(rank, slots[0].length, participants);
   const sum = slots[0];
   for (let r = 1; r < participants; r++) {
     const slot = slots[r];

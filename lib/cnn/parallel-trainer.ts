@@ -26,6 +26,7 @@ import {
   type ParallelTrainReply,
   type ParallelTrainStep,
   type ParallelTrainWorkerData,
+  shareOf,
 } from "./parallel-train-worker";
 import { abortSharedReducer, sharedReducerBytes } from "./shared-reducer";
 import { copyTensorInto } from "./typed-kernel";
@@ -153,8 +154,7 @@ export class DataParallelTrainer {
             worker.on("message", onMessage);
             const step: ParallelTrainStep = {
               type: "step",
-              start: Math.floor((rank * n) / participants),
-              end: Math.floor(((rank + 1) * n) / participants),
+              ...shareOf(rank, n, participants),
               batchTotal: n,
               participants,
             };

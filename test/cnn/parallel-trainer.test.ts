@@ -83,12 +83,12 @@ test("data-parallel training gives the same bytes for the same seed and threads,
 test("the threads' gradient slots are added in rank order whichever thread adds which stretch", () => {
   const n = 1001; // not a multiple of the thread count: the stretches differ in length
   const make = () => [0, 1, 2].map((r) => Float32Array.from({ length: n }, (_, i) => (r === 1 ? -1 : 1) * (1 + ((i * 7 + r * 13) % 17) / 3) * 2 ** (r === 2 ? -20 : 0)));
-  const expected = Float32Array.from(make()[0], (v, i) => Math.fround(Math.fround(v + make()[1][i]) + make()[2][i]));
+  const fresh = make();
+  const expected = Float32Array.from(fresh[0], (v, i) => Math.fround(Math.fround(v + fresh[1][i]) + fresh[2][i]));
   const slots = make();
   for (const rank of [2, 0, 1]) addSlotsInRankOrder(slots, 3, rank);
   assert.deepEqual(slots[0], expected);
   // The order shows in the bytes: slot 0 + (slot 1 + slot 2) rounds differently somewhere.
-  const fresh = make();
   assert.ok(fresh[0].some((v, i) => Math.fround(v + Math.fround(fresh[1][i] + fresh[2][i])) !== expected[i]));
   // Slots beyond the participants are left out.
   const two = make();
