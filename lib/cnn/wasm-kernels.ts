@@ -11,7 +11,9 @@
  *   [Co, KH*KW*Ci] in one XNNPACK product, then a col2im scatter-add (in WebAssembly, same additions).
  * - `BatchMatMul` for wasm: products with a transposed operand (the dense layers' backward pass) take the
  *   slow blocked loop in the stock kernel, so the operand is transposed first and the fast path used; a
- *   small a times a large transposed b (the dense input gradient) runs as (b a^T)^T instead.
+ *   small a times a large transposed b (the dense input gradient) runs as (b a^T)^T instead; a product of
+ *   few rows (the dense forward pass) runs on our kernel, which does not pack the weights anew each step
+ *   as XNNPACK does when they change (same sums in the same order).
  * - `Sum` for wasm over the leading axes of a float32 tensor (bias and batch-norm gradients reduce
  *   [N, H, W, C] over N, H, W): a product with a row of ones instead of the stock transpose-then-sum.
  * - `Identity` for wasm shares the data (a reference count, as the stock `Reshape` and the cpu backend's
@@ -227,7 +229,8 @@ function batchMatMulWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | Tens
   const transposeB = Boolean(attrs?.transposeB);
   const batchA = a.shape.slice(0, -2).reduce((s, d) => s * d, 1);
   const batchB = b.shape.slice(0, -2).reduce((s, d) => s * d, 1);
-  if ((!transposeA && !transposeB) || batchA !== 1 || batchB !== 1 || a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
+  if (batchA !== 1 || batchB !== 1 || a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
+  if (!transposeA && !transposeB) return fewRowsProduct(args) ?? stock(args);
   const transpose = tf.getKernel("Transpose", "wasm").kernelFunc;
   if (transposeB && !transposeA && sizeOf(b.shape) > 4 * sizeOf(a.shape)) return viaTransposedProduct(args, transpose);
   const flip = (t: TensorInfo): TensorInfo => {
@@ -249,6 +252,32 @@ function batchMatMulWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | Tens
 }
 
 const sizeOf = (shape: number[]): number => shape.reduce((p, d) => p * d, 1);
+
+/** Rows of a up to which `fewRowsProduct` takes a product: a batch of images, not of pixels. */
+const FEW_ROWS = 64;
+
+/**
+ * a [M, K] times b [K, N] for few rows M and N a multiple of 8 (the dense layers' forward pass in training)
+ * with our kernel (assembly/conv-kernels.ts, matMulFewRows: XNNPACK's sums in XNNPACK's order, without
+ * packing b, which XNNPACK redoes whenever b's data change, every step for a layer's weights); null
+ * for any other product.
+ */
+function fewRowsProduct(args: KernelArgs): TensorInfo | null {
+  const { inputs, backend } = args;
+  const wasm = backend as BackendWasm;
+  const a = inputs.a as TensorInfo;
+  const b = inputs.b as TensorInfo;
+  const [m, k] = a.shape.slice(-2);
+  const n = b.shape[b.shape.length - 1];
+  if (m > FEW_ROWS || n % 8 !== 0 || b.shape[b.shape.length - 2] !== k || m * k * n === 0) return null;
+  const fast = convKernelsFor(f32(wasm, a).buffer);
+  if (fast === null) return null;
+  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const out = wasm.makeOutput(outer.concat([m, n]), "float32");
+  // Offsets only after the allocation: growing the memory detaches earlier views.
+  fast.matMulFewRows(f32(wasm, a).byteOffset, m, k, f32(wasm, b).byteOffset, n, f32(wasm, out).byteOffset);
+  return out;
+}
 
 /**
  * a [M, K] times b^T for a large b [N, K] (the dense layers' input gradient, dy times the kernel transposed):

@@ -90,6 +90,18 @@ test("the WebAssembly batch-norm kernels (wasm) give the bytes of the JavaScript
   }
 });
 
+test("the pooled gradient on wasm zeroes what odd sizes leave outside the windows, whatever dx's memory held", async () => {
+  const shape: [number, number, number, number] = [3, 7, 9, 32];
+  const v = values(shape, 2, 60);
+  const cpu = await onBackend("cpu", run(shape, 2, true, v));
+  const wasm = await onBackend("wasm", () => {
+    // Freed NaN blocks of dx's size: the backend's allocator hands this memory out again.
+    tf.dispose(Array.from({ length: 8 }, () => tf.fill(shape, Number.NaN)));
+    return run(shape, 2, true, v)();
+  });
+  assert.deepEqual(new Uint8Array(wasm[3].buffer), new Uint8Array(cpu[3].buffer));
+});
+
 /**
  * A stand-in for the other training thread: the first all-reduce of a forward pass (its statistics) either
  * records this thread's vector and stops the kernel, or adds the other thread's recorded vector.

@@ -97,6 +97,32 @@ test("BatchMatMul of a small a and a large transposed b (the dense input gradien
   assert.ok(relativeError(wasm, cpu) < LIMIT, `relative error ${relativeError(wasm, cpu)}`);
 });
 
+test("BatchMatMul of few rows (the dense forward pass) on wasm gives the bytes of XNNPACK's product and of a float32 loop", async () => {
+  // k beyond one block of the kernel's reduction (256), rows in tiles of 4 and a remainder.
+  const [k, n] = [700, 24];
+  const b = randomFloats(k * n, 9);
+  for (const m of [1, 6, 32]) {
+    const a = randomFloats(m * k, 10 + m);
+    // Beyond 64 rows the stock XNNPACK product runs; each of its rows is computed on its own.
+    const tall = new Float32Array(65 * k);
+    tall.set(a);
+    const [ours, stock] = await onBackend("wasm", () => [
+      tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])),
+      tf.matMul(tf.tensor2d(tall, [65, k]), tf.tensor2d(b, [k, n])).slice([0, 0], [m, n]),
+    ]);
+    const loop = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let r = 0; r < k; r++) acc = Math.fround(acc + Math.fround(a[i * k + r] * b[r * n + j]));
+        loop[i * n + j] = acc;
+      }
+    }
+    assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(stock.buffer), `${m} rows against XNNPACK`);
+    assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(loop.buffer), `${m} rows against the loop`);
+  }
+});
+
 test("Sum over leading axes on wasm agrees with cpu (and other axes still work)", async () => {
   const x = randomFloats(4 * 10 * 6 * 5, 7);
   for (const [axes, keepDims] of [
@@ -152,6 +178,7 @@ test("the wasm kernels free their intermediate buffers", async () => {
       tf.engine().runKernel("Conv2DBackpropInput", { dy, filter: w }, { strides: 2, pad: 1, dataFormat: "NHWC", inputShape: c.x } as unknown as tf.NamedAttrMap);
       tf.matMul(tf.reshape(x, [2, -1]), tf.reshape(x, [2, -1]), false, true);
       tf.sum(x, [0, 1, 2]);
+      tf.matMul(tf.reshape(x, [2, -1]), tf.ones([x.size / 2, 8]));
     });
   once();
   const tensors = tf.memory().numTensors;

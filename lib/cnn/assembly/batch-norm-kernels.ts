@@ -10,7 +10,9 @@
  *
  * Arithmetic: two channels per f64x2 lane pair, each lane the float64 computation of the JavaScript bodies
  * in ../batch-norm-block.ts in the same order (float32 values promoted, sums over pixels taken one pixel after
- * another per channel), so the two paths give the same values; wasm has no fused multiply-add.
+ * another per channel), so the two paths give the same values; wasm has no fused multiply-add. Maxima are
+ * pmax (pmax(a, b) = a < b ? b : a), which is the JavaScript bodies' `if (v01 > v) v = v01` and `v > 0 ? v : 0`
+ * exactly, NaN and signed zeros included, and one instruction where V8 spends several on f64x2.max's IEEE rules.
  */
 
 @inline function load2(p: usize): v128 {
@@ -53,7 +55,7 @@ export function normRelu(x: usize, m: i32, c: i32, scale: usize, shift: usize, o
       const o = <usize>k << 3;
       const p = base + (<usize>k << 2);
       const v = f64x2.add(f64x2.mul(load2(x + p), v128.load(scale + o)), v128.load(shift + o));
-      store2(out + p, f64x2.max(v, zero));
+      store2(out + p, f64x2.pmax(zero, v));
     }
   }
 }
@@ -76,10 +78,10 @@ export function normPoolRelu(x: usize, n: i32, h: i32, w: i32, c: i32, scale: us
           const t = v128.load(shift + o);
           const p = i00 + (<usize>k << 2);
           let v = f64x2.add(f64x2.mul(load2(p), s), t);
-          v = f64x2.max(v, f64x2.add(f64x2.mul(load2(p + pixel), s), t));
-          v = f64x2.max(v, f64x2.add(f64x2.mul(load2(p + row), s), t));
-          v = f64x2.max(v, f64x2.add(f64x2.mul(load2(p + row + pixel), s), t));
-          store2(q, f64x2.max(v, zero));
+          v = f64x2.pmax(v, f64x2.add(f64x2.mul(load2(p + pixel), s), t));
+          v = f64x2.pmax(v, f64x2.add(f64x2.mul(load2(p + row), s), t));
+          v = f64x2.pmax(v, f64x2.add(f64x2.mul(load2(p + row + pixel), s), t));
+          store2(q, f64x2.pmax(zero, v));
           q += 8;
         }
       }
@@ -113,7 +115,8 @@ export function reluBackward(dy: usize, x: usize, m: i32, c: i32, scale: usize, 
 /**
  * First backward pass through the 2x2 max-pool and ReLU: dy [n, h/2, w/2, c] goes to the first maximum of
  * each window (window order, as tf.js' MaxPoolGrad picks it) where that maximum is > 0; every other dx
- * [n, h, w, c] is 0 (the caller zeroes dx). Accumulates sumG and sumGz as reluBackward does.
+ * [n, h, w, c] of a window is written 0 (the caller zeroes the last row and column an odd h or w leaves
+ * outside the windows). Accumulates sumG and sumGz as reluBackward does.
  */
 export function poolReluBackward(dy: usize, x: usize, n: i32, h: i32, w: i32, c: i32, scale: usize, shift: usize, meanX: usize, rstd: usize, dx: usize, sumG: usize, sumGz: usize): void {
   const zero = f64x2.splat(0);

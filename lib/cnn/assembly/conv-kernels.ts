@@ -1,7 +1,8 @@
 /**
  * AssemblyScript source of the WebAssembly filter gradient of 2-D convolution behind the wasm backend's
- * Conv2DBackpropFilter (../wasm-kernels.ts), compiled by `npm run build:wasm` to ../conv-kernels.wasm; a test
- * checks that the committed module is what this source compiles to.
+ * Conv2DBackpropFilter (../wasm-kernels.ts), with the col2im of the input gradient and the dense layers'
+ * forward product (at the end), compiled by `npm run build:wasm` to ../conv-kernels.wasm; a test checks that
+ * the committed module is what this source compiles to.
  *
  * dFilter[kh, kw, ci, co] = sum over pixels p = (b, oy, ox) of x[b, oy*sh + kh - top, ox*sw + kw - left, ci]
  * * dy[p, co]. Why not im2col and the backend's matrix product: that product's reduction runs over every
@@ -172,6 +173,80 @@ export function col2im(
           }
         }
         src += rowBytes;
+      }
+    }
+  }
+}
+
+/** Reduction steps per pass of `matMulFewRows`: a [KBLOCK, 8] strip of b is 8 KB, a's [m, KBLOCK] block 32 KB at m = 32. */
+const KBLOCK: i32 = 256;
+
+/**
+ * out [m, n] = a [m, k] times b [k, n], row-major, n a multiple of 8: the dense layers' forward product, whose
+ * weights b are far larger than the batch a. XNNPACK packs b anew whenever its data change (every training
+ * step), which cost more than the product; this reads b where it is. Each output sums its k products one
+ * after another in float32 from 0, as XNNPACK's product does, so the bytes are the same; the sums are kept
+ * in `out` between blocks of KBLOCK steps, so b streams from memory once.
+ */
+export function matMulFewRows(a: usize, m: i32, k: i32, b: usize, n: i32, out: usize): void {
+  memory.fill(out, 0, <usize>(m * n) << 2);
+  const aRow = <usize>k << 2;
+  const outRow = <usize>n << 2;
+  for (let k0 = 0; k0 < k; k0 += KBLOCK) {
+    const kn = min(KBLOCK, k - k0);
+    for (let j = 0; j < n; j += 8) {
+      const strip = b + <usize>k0 * outRow + (<usize>j << 2);
+      let i = 0;
+      for (; i + 4 <= m; i += 4) {
+        const t0 = out + ((<usize>i * <usize>n + <usize>j) << 2);
+        const t1 = t0 + outRow;
+        const t2 = t1 + outRow;
+        const t3 = t2 + outRow;
+        let c00 = v128.load(t0), c01 = v128.load(t0, 16);
+        let c10 = v128.load(t1), c11 = v128.load(t1, 16);
+        let c20 = v128.load(t2), c21 = v128.load(t2, 16);
+        let c30 = v128.load(t3), c31 = v128.load(t3, 16);
+        let pa0 = a + <usize>i * aRow + (<usize>k0 << 2);
+        let pa1 = pa0 + aRow;
+        let pa2 = pa1 + aRow;
+        let pa3 = pa2 + aRow;
+        let pb = strip;
+        for (let r = 0; r < kn; r++) {
+          const b0 = v128.load(pb);
+          const b1 = v128.load(pb, 16);
+          const a0 = v128.load32_splat(pa0);
+          c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+          c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+          const a1 = v128.load32_splat(pa1);
+          c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+          c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+          const a2 = v128.load32_splat(pa2);
+          c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+          c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+          const a3 = v128.load32_splat(pa3);
+          c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+          c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+          pa0 += 4; pa1 += 4; pa2 += 4; pa3 += 4;
+          pb += outRow;
+        }
+        v128.store(t0, c00); v128.store(t0, c01, 16);
+        v128.store(t1, c10); v128.store(t1, c11, 16);
+        v128.store(t2, c20); v128.store(t2, c21, 16);
+        v128.store(t3, c30); v128.store(t3, c31, 16);
+      }
+      for (; i < m; i++) {
+        const t = out + ((<usize>i * <usize>n + <usize>j) << 2);
+        let c0 = v128.load(t), c1 = v128.load(t, 16);
+        let pa = a + <usize>i * aRow + (<usize>k0 << 2);
+        let pb = strip;
+        for (let r = 0; r < kn; r++) {
+          const a0 = v128.load32_splat(pa);
+          c0 = f32x4.add(c0, f32x4.mul(a0, v128.load(pb)));
+          c1 = f32x4.add(c1, f32x4.mul(a0, v128.load(pb, 16)));
+          pa += 4;
+          pb += outRow;
+        }
+        v128.store(t, c0); v128.store(t, c1, 16);
       }
     }
   }
