@@ -34,6 +34,8 @@ export interface ConvKernels {
   filterGradient(x: number, n: number, h: number, w: number, ci: number, dy: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, out: number, scratch: number): void;
   col2im(cols: number, n: number, h: number, w: number, ci: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, dx: number): void;
   matMulFewRows(a: number, m: number, k: number, b: number, n: number, out: number): void;
+  inputGradientScratchBytes(k: number, co: number): number;
+  inputGradient(dy: number, n: number, oh: number, ow: number, co: number, filter: number, h: number, w: number, ci: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, dx: number, scratch: number): void;
 }
 
 /** The exports of adam-kernel.wasm; pointers are byte offsets into the backend's memory. */

@@ -8,7 +8,8 @@
  *   [N*outH*outW, Co], through the backend's own `BatchMatMul` with batch 1 and no transposes (its fast
  *   XNNPACK path).
  * - `Conv2DBackpropInput` for wasm, replacing the stock loop: dy [P, Co] times the transposed filter
- *   [Co, KH*KW*Ci] in one XNNPACK product, then a col2im scatter-add (in WebAssembly, same additions).
+ *   [Co, KH*KW*Ci] in one XNNPACK product, then a col2im scatter-add (in WebAssembly, same additions); for a
+ *   multiple of 8 input channels (conv2, conv3) both in one pass of our kernel (same sums, same order).
  * - `BatchMatMul` for wasm: products with a transposed operand (the dense layers' backward pass) take the
  *   slow blocked loop in the stock kernel, so the operand is transposed first and the fast path used; a
  *   small a times a large transposed b (the dense input gradient) runs as (b a^T)^T instead; a product of
@@ -181,6 +182,17 @@ function conv2dBackpropInputWasm(args: KernelArgs, stock: KernelFunc): TensorInf
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const k = kh * kw * ci;
   const p = n * oh * ow;
+  const fused = ci % 8 === 0 ? convKernelsFor(f32(wasm, filter).buffer) : null;
+  if (fused !== null) {
+    // Product and col2im in one pass (assembly/conv-kernels.ts, inputGradient): same sums, same order.
+    const dx = wasm.makeOutput(inputShape.slice(), "float32");
+    const scratch = wasm.makeOutput([Math.ceil(fused.inputGradientScratchBytes(k, co) / 4)], "float32");
+    const ptr = (t: TensorInfo) => f32(wasm, t).byteOffset;
+    const { top, left } = info.padInfo;
+    fused.inputGradient(ptr(dy), n, oh, ow, co, ptr(filter), h, w, ci, kh, kw, sh, sw, top, left, ptr(dx), ptr(scratch));
+    wasm.disposeData(scratch.dataId);
+    return dx;
+  }
   const transpose = tf.getKernel("Transpose", "wasm").kernelFunc;
   const filterT = transpose({ inputs: { x: view(filter, [k, co]) }, backend, attrs: { perm: [1, 0] } }) as TensorInfo;
   const cols = wasmMatMul(wasm, view(dy, [1, p, co]), view(filterT, [1, co, k]));

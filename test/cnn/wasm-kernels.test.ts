@@ -22,6 +22,10 @@ const CASES: ConvCase[] = [
   // here over more pixels than one of its blocks of 128 (154 and 270).
   { name: "3x3 stride 1 same, 8 filters (WebAssembly filter gradient)", x: [2, 7, 11, 3], filter: [3, 3, 3, 8], strides: 1, pad: "same" },
   { name: "3x3 stride 2 pad 1, 16 filters (WebAssembly filter gradient)", x: [3, 12, 30, 5], filter: [3, 3, 5, 16], strides: 2, pad: 1 },
+  // Input channels a multiple of 8: the input gradient runs the fused WebAssembly kernel, over a number of
+  // output pixels that leaves a remainder after its tiles of 4 (90 and 35).
+  { name: "3x3 stride 2 pad 1, 8 input channels (WebAssembly input gradient)", x: [3, 9, 11, 8], filter: [3, 3, 8, 6], strides: 2, pad: 1 },
+  { name: "3x3 stride 1 same, 16 input channels (WebAssembly input gradient)", x: [1, 5, 7, 16], filter: [3, 3, 16, 8], strides: 1, pad: "same" },
 ];
 
 function outShape(c: ConvCase): [number, number, number, number] {
@@ -168,6 +172,7 @@ test("the wasm kernels free their intermediate buffers", async () => {
   await useBackend("wasm");
   const backend = tf.engine().backend;
   const c = CASES[1];
+  const fusedCase = CASES.find((k) => k.name.includes("WebAssembly input gradient")) as ConvCase;
   const dyShape = outShape(c);
   const x = tf.tensor4d(randomFloats(c.x.reduce((a, b) => a * b), 1), c.x);
   const dy = tf.tensor4d(randomFloats(dyShape.reduce((a, b) => a * b), 2), dyShape);
@@ -179,6 +184,7 @@ test("the wasm kernels free their intermediate buffers", async () => {
       tf.matMul(tf.reshape(x, [2, -1]), tf.reshape(x, [2, -1]), false, true);
       tf.sum(x, [0, 1, 2]);
       tf.matMul(tf.reshape(x, [2, -1]), tf.ones([x.size / 2, 8]));
+      tf.engine().runKernel("Conv2DBackpropInput", { dy: tf.ones(outShape(fusedCase)), filter: tf.ones(fusedCase.filter) }, { strides: fusedCase.strides, pad: fusedCase.pad, dataFormat: "NHWC", inputShape: fusedCase.x } as unknown as tf.NamedAttrMap);
     });
   once();
   const tensors = tf.memory().numTensors;
@@ -230,6 +236,53 @@ for (const c of CASES.filter((k) => k.name.includes("WebAssembly filter gradient
     const dy = randomFloats(dyShape.reduce((a, b) => a * b), 4);
     const [wasm] = await onBackend("wasm", () => [filterGradient(c, x, dy)]);
     assert.deepEqual(new Uint8Array(wasm.buffer), new Uint8Array(filterGradientLoop(c, x, dy).buffer));
+  });
+}
+
+/**
+ * dx as XNNPACK's product dy [P, Co] x filter^T [Co, K] (each value summing its Co products one after another
+ * from 0 in float32) followed by the col2im scatter-add in pixel order: the bytes the fused kernel must give.
+ */
+function inputGradientLoop(c: ConvCase, dy: Float32Array, filter: Float32Array): Float32Array {
+  const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad as "same");
+  const [n, h, w, ci] = c.x;
+  const [kh, kw, , co] = c.filter;
+  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const k = kh * kw * ci;
+  const dx = new Float32Array(n * h * w * ci);
+  for (let p = 0; p < n * oh * ow; p++) {
+    const b = Math.floor(p / (oh * ow));
+    const y = Math.floor((p % (oh * ow)) / ow);
+    const x = p % ow;
+    for (let j = 0; j < k; j++) {
+      let col = 0;
+      for (let o = 0; o < co; o++) col = Math.fround(col + Math.fround(dy[p * co + o] * filter[j * co + o]));
+      const fy = Math.floor(j / (kw * ci));
+      const fx = Math.floor((j % (kw * ci)) / ci);
+      const iy = y * sh + fy - top;
+      const ix = x * sw + fx - left;
+      if (iy >= 0 && iy < h && ix >= 0 && ix < w) dx[((b * h + iy) * w + ix) * ci + (j % ci)] += col;
+    }
+  }
+  return dx;
+}
+
+// The fused kernel (8 and 16 input channels) and the product-then-col2im path (the other cases) alike.
+for (const c of CASES) {
+  test(`the wasm input gradient gives the bytes of XNNPACK's product then col2im: ${c.name}`, async () => {
+    const dyShape = outShape(c);
+    const filter = randomFloats(c.filter.reduce((a, b) => a * b), 5);
+    const dy = randomFloats(dyShape.reduce((a, b) => a * b), 6);
+    const [wasm] = await onBackend("wasm", () => [
+      tf.engine().runKernel("Conv2DBackpropInput", { dy: tf.tensor4d(dy, dyShape), filter: tf.tensor4d(filter, c.filter) }, {
+        strides: c.strides,
+        pad: c.pad,
+        dataFormat: "NHWC",
+        inputShape: c.x,
+      } as unknown as tf.NamedAttrMap) as tf.Tensor,
+    ]);
+    assert.deepEqual(new Uint8Array(wasm.buffer), new Uint8Array(inputGradientLoop(c, dy, filter).buffer));
   });
 }
 

@@ -251,3 +251,127 @@ export function matMulFewRows(a: usize, m: i32, k: i32, b: usize, n: i32, out: u
     }
   }
 }
+
+/** Output pixels per block of `inputGradient`: their dy rows and the packed filter strip stay in cache. */
+const PIXELS: i32 = 32;
+
+/** Bytes of scratch `inputGradient` needs: the packed filter and a block's columns. */
+export function inputGradientScratchBytes(k: i32, co: i32): i32 {
+  return (k * co + PIXELS * k) << 2;
+}
+
+/**
+ * The input gradient of a convolution in one pass: cols = dy [n*oh*ow, co] times the transposed filter
+ * [co, k = kh*kw*ci] (filter [k, co], ci a multiple of 8), added into dx [n, h, w, ci] as col2im adds it. The
+ * filter is first packed into strips [k/8][co][8]; then, per block of PIXELS output pixels, each strip's
+ * 4 x 8 tiles accumulate in registers into the block's columns (in scratch), which are added into dx pixel
+ * by pixel in order. Each cols value sums its co products one after another from 0 in float32 as XNNPACK's
+ * product does, and dx receives the pixels' rows in col2im's order, so the bytes are those of that product
+ * followed by col2im; cols (11 MB for conv2 at batch 32) is never written out. `scratch` holds
+ * inputGradientScratchBytes(k, co) bytes.
+ */
+export function inputGradient(
+  dy: usize, n: i32, oh: i32, ow: i32, co: i32, filter: usize,
+  h: i32, w: i32, ci: i32, kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32,
+  dx: usize, scratch: usize,
+): void {
+  const k = kh * kw * ci;
+  const packed = scratch;
+  const block = scratch + (<usize>(k * co) << 2);
+  for (let j = 0; j < k; j += 8) {
+    let dst = packed + (<usize>(j * co) << 2);
+    for (let c = 0; c < co; c++) {
+      for (let l = 0; l < 8; l++) store<f32>(dst + (<usize>l << 2), load<f32>(filter + (<usize>((j + l) * co + c) << 2)));
+      dst += 32;
+    }
+  }
+  memory.fill(dx, 0, <usize>(n * h * w * ci) << 2);
+  const total = n * oh * ow;
+  const dyRow = <usize>co << 2;
+  const colRow = <usize>k << 2;
+  for (let p0 = 0; p0 < total; p0 += PIXELS) {
+    const nb = min(PIXELS, total - p0);
+    for (let j = 0; j < k; j += 8) {
+      const strip = packed + (<usize>(j * co) << 2);
+      let r = 0;
+      for (; r + 4 <= nb; r += 4) {
+        let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+        let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+        let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+        let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+        let pa0 = dy + <usize>(p0 + r) * dyRow;
+        let pa1 = pa0 + dyRow;
+        let pa2 = pa1 + dyRow;
+        let pa3 = pa2 + dyRow;
+        let pb = strip;
+        for (let c = 0; c < co; c++) {
+          const b0 = v128.load(pb);
+          const b1 = v128.load(pb, 16);
+          const a0 = v128.load32_splat(pa0);
+          c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+          c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+          const a1 = v128.load32_splat(pa1);
+          c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+          c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+          const a2 = v128.load32_splat(pa2);
+          c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+          c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+          const a3 = v128.load32_splat(pa3);
+          c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+          c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+          pa0 += 4; pa1 += 4; pa2 += 4; pa3 += 4;
+          pb += 32;
+        }
+        const t0 = block + <usize>r * colRow + (<usize>j << 2);
+        const t1 = t0 + colRow;
+        const t2 = t1 + colRow;
+        const t3 = t2 + colRow;
+        v128.store(t0, c00); v128.store(t0, c01, 16);
+        v128.store(t1, c10); v128.store(t1, c11, 16);
+        v128.store(t2, c20); v128.store(t2, c21, 16);
+        v128.store(t3, c30); v128.store(t3, c31, 16);
+      }
+      for (; r < nb; r++) {
+        let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+        let pa = dy + <usize>(p0 + r) * dyRow;
+        let pb = strip;
+        for (let c = 0; c < co; c++) {
+          const a0 = v128.load32_splat(pa);
+          c0 = f32x4.add(c0, f32x4.mul(a0, v128.load(pb)));
+          c1 = f32x4.add(c1, f32x4.mul(a0, v128.load(pb, 16)));
+          pa += 4;
+          pb += 32;
+        }
+        const t = block + <usize>r * colRow + (<usize>j << 2);
+        v128.store(t, c0); v128.store(t, c1, 16);
+      }
+    }
+    for (let r = 0; r < nb; r++) {
+      const p = p0 + r;
+      const b = p / (oh * ow);
+      const rem = p - b * oh * ow;
+      const y = rem / ow;
+      const x = rem - y * ow;
+      addPixelColumns(block + <usize>r * colRow, b, y, x, h, w, ci, kh, kw, sh, sw, top, left, dx);
+    }
+  }
+}
+
+/** dx[b, y*sh + fy - top, x*sw + fx - left, :] += src[(fy*kw + fx)*ci : +ci] for the taps inside the image, in tap order (ci a multiple of 4). */
+@inline function addPixelColumns(
+  src: usize, b: i32, y: i32, x: i32, h: i32, w: i32, ci: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32, dx: usize,
+): void {
+  const runBytes = <usize>ci << 2;
+  for (let fy = 0; fy < kh; fy++) {
+    const iy = y * sh + fy - top;
+    if (iy < 0 || iy >= h) continue;
+    for (let fx = 0; fx < kw; fx++) {
+      const ix = x * sw + fx - left;
+      if (ix < 0 || ix >= w) continue;
+      const d = dx + (<usize>(b * h + iy) * <usize>w + <usize>ix) * runBytes;
+      const s = src + <usize>(fy * kw + fx) * runBytes;
+      for (let o: usize = 0; o < runBytes; o += 16) v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+    }
+  }
+}
