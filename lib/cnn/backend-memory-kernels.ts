@@ -35,6 +35,8 @@ export interface ConvKernels {
   col2im(cols: number, n: number, h: number, w: number, ci: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, dx: number): void;
   matMulFewRows(a: number, m: number, k: number, b: number, n: number, out: number): void;
   inputGradientScratchBytes(k: number, co: number): number;
+  convForwardScratchBytes(k: number, co: number): number;
+  convForward(x: number, n: number, h: number, w: number, ci: number, filter: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, out: number, scratch: number): void;
   inputGradient(dy: number, n: number, oh: number, ow: number, co: number, filter: number, h: number, w: number, ci: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, dx: number, scratch: number): void;
 }
 

@@ -7,6 +7,8 @@
  *   otherwise im2col written straight into wasm memory as a [KH*KW*Ci, N*outH*outW] matrix, times dy as
  *   [N*outH*outW, Co], through the backend's own `BatchMatMul` with batch 1 and no transposes (its fast
  *   XNNPACK path).
+ * - `Conv2D` for wasm (the training forward pass, no bias) on our kernel for a multiple of 8 output
+ *   channels: the same sums in the same order as XNNPACK's, with the packed filter and the patches in cache.
  * - `Conv2DBackpropInput` for wasm, replacing the stock loop: dy [P, Co] times the transposed filter
  *   [Co, KH*KW*Ci] in one XNNPACK product, then a col2im scatter-add (in WebAssembly, same additions); for a
  *   multiple of 8 input channels (conv2, conv3) both in one pass of our kernel (same sums, same order).
@@ -46,6 +48,7 @@ export function registerWasmTrainingKernels(): void {
   if (registered) return;
   registered = true;
   tf.registerKernel({ kernelName: "Conv2DBackpropFilter", backendName: "wasm", kernelFunc: conv2dBackpropFilterWasm as unknown as KernelFunc });
+  replaceKernel("Conv2D", (stock) => (args) => conv2dWasm(args, stock));
   replaceKernel("Conv2DBackpropInput", (stock) => (args) => conv2dBackpropInputWasm(args, stock));
   replaceKernel("BatchMatMul", (stock) => (args) => batchMatMulWasm(args, stock));
   replaceKernel("Sum", (stock) => (args) => sumWasm(args, stock));
@@ -165,6 +168,33 @@ function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs): Tenso
   const out = wasmMatMul(wasm, cols, view(dy, [1, p, co]));
   wasm.disposeData(cols.dataId);
   out.shape = filterShape.slice();
+  return out;
+}
+
+/**
+ * Conv2D (no bias: the training forward pass) on our kernel for a multiple of 8 output channels
+ * (assembly/conv-kernels.ts, convForward: XNNPACK's sums in XNNPACK's order, with the filter strip and the
+ * block's patches kept in cache); the stock XNNPACK kernel otherwise.
+ */
+function conv2dWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInfo[] {
+  const { inputs, backend, attrs } = args;
+  const a = attrs ?? {};
+  const x = inputs.x as TensorInfo;
+  const filter = inputs.filter as TensorInfo;
+  const dilations = a.dilations === undefined ? [1, 1] : ([] as number[]).concat(a.dilations as number | number[]);
+  if ((a.dataFormat !== undefined && a.dataFormat !== "NHWC") || x.dtype !== "float32" || filter.dtype !== "float32" || dilations.some((d) => d !== 1)) return stock(args);
+  const wasm = backend as BackendWasm;
+  const info = convInfoOf(x.shape, filter.shape, a);
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const fast = co % 8 === 0 && n * oh * ow > 0 ? convKernelsFor(f32(wasm, x).buffer) : null;
+  if (fast === null) return stock(args);
+  const out = wasm.makeOutput(info.outShape.slice(), "float32");
+  const scratch = wasm.makeOutput([Math.ceil(fast.convForwardScratchBytes(kh * kw * ci, co) / 4)], "float32");
+  const ptr = (t: TensorInfo) => f32(wasm, t).byteOffset;
+  const { top, left } = info.padInfo;
+  fast.convForward(ptr(x), n, h, w, ci, ptr(filter), oh, ow, co, kh, kw, sh, sw, top, left, ptr(out), ptr(scratch));
+  wasm.disposeData(scratch.dataId);
   return out;
 }
 

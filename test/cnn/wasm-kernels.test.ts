@@ -26,6 +26,9 @@ const CASES: ConvCase[] = [
   // output pixels that leaves a remainder after its tiles of 4 (90 and 35).
   { name: "3x3 stride 2 pad 1, 8 input channels (WebAssembly input gradient)", x: [3, 9, 11, 8], filter: [3, 3, 8, 6], strides: 2, pad: 1 },
   { name: "3x3 stride 1 same, 16 input channels (WebAssembly input gradient)", x: [1, 5, 7, 16], filter: [3, 3, 16, 8], strides: 1, pad: "same" },
+  // Conv1's and conv2's geometry with 16 filters: the forward kernel over blocks of 32 pixels and a remainder.
+  { name: "3x3 stride 1 same, 3 channels, 16 filters (WebAssembly forward)", x: [2, 9, 13, 3], filter: [3, 3, 3, 16], strides: 1, pad: "same" },
+  { name: "3x3 stride 2 pad 1, 8 channels, 16 filters (WebAssembly forward)", x: [2, 10, 13, 8], filter: [3, 3, 8, 16], strides: 2, pad: 1 },
 ];
 
 function outShape(c: ConvCase): [number, number, number, number] {
@@ -283,6 +286,51 @@ for (const c of CASES) {
       } as unknown as tf.NamedAttrMap) as tf.Tensor,
     ]);
     assert.deepEqual(new Uint8Array(wasm.buffer), new Uint8Array(inputGradientLoop(c, dy, filter).buffer));
+  });
+}
+
+/** A convolution as a plain loop: each output sums its products from 0 in (fy, fx, ci) order in float32. */
+function convLoop(c: ConvCase, x: Float32Array, filter: Float32Array): Float32Array {
+  const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad as "same");
+  const [n, h, w, ci] = c.x;
+  const [kh, kw, , co] = c.filter;
+  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const out = new Float32Array(n * oh * ow * co);
+  for (let p = 0; p < n * oh * ow; p++) {
+    const b = Math.floor(p / (oh * ow));
+    const y = Math.floor((p % (oh * ow)) / ow);
+    const xx = p % ow;
+    for (let o = 0; o < co; o++) {
+      let acc = 0;
+      for (let fy = 0; fy < kh; fy++) {
+        for (let fx = 0; fx < kw; fx++) {
+          const iy = y * sh + fy - top;
+          const ix = xx * sw + fx - left;
+          if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue;
+          for (let q = 0; q < ci; q++) acc = Math.fround(acc + Math.fround(x[((b * h + iy) * w + ix) * ci + q] * filter[((fy * kw + fx) * ci + q) * co + o]));
+        }
+      }
+      out[p * co + o] = acc;
+    }
+  }
+  return out;
+}
+
+// Output channels a multiple of 8 run our kernel, the others XNNPACK's (through Conv2D, and through
+// FusedConv2D without bias for all): every case gives the loop's bytes.
+for (const c of CASES) {
+  test(`Conv2D on wasm gives the bytes of XNNPACK's convolution and of a float32 loop: ${c.name}`, async () => {
+    const x = randomFloats(c.x.reduce((a, b) => a * b), 7);
+    const filter = randomFloats(c.filter.reduce((a, b) => a * b), 8);
+    const [ours, xnnpack] = await onBackend("wasm", () => {
+      const xt = tf.tensor4d(x, c.x);
+      const ft = tf.tensor4d(filter, c.filter);
+      return [tf.conv2d(xt, ft, c.strides, c.pad as "same"), tf.fused.conv2d({ x: xt, filter: ft, strides: c.strides, pad: c.pad as "same" })];
+    });
+    const loop = convLoop(c, x, filter);
+    assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(loop.buffer), "Conv2D against the loop");
+    assert.deepEqual(new Uint8Array(xnnpack.buffer), new Uint8Array(loop.buffer), "XNNPACK against the loop");
   });
 }
 

@@ -45,44 +45,9 @@ export function filterGradient(
   const total = n * oh * ow;
   const rowBytes = <usize>kp << 2;
   const dyRow = <usize>co << 2;
-  const runBytes = <usize>ci << 2;
-  const tapBytes = <usize>kw * runBytes;
   for (let p0 = 0; p0 < total; p0 += BLOCK) {
     const nb = min(BLOCK, total - p0);
-    // Gather: row r of the block is the receptive field of pixel p0 + r, zeros outside the image. The kw
-    // taps of one filter row are kw consecutive input columns, so inside the image they are one run of
-    // kw * ci values; copied by vectors, since memory.copy is a call per run (9 calls of 12 bytes per pixel
-    // for conv1 made the gather cost as much as the products).
-    for (let r = 0; r < nb; r++) {
-      const p = p0 + r;
-      const b = p / (oh * ow);
-      const rem = p - b * oh * ow;
-      const oy = rem / ow;
-      const ox = rem - oy * ow;
-      const ix0 = ox * sw - left;
-      const inside = ix0 >= 0 && ix0 + kw <= w;
-      let dst = cols + <usize>r * rowBytes;
-      for (let fy = 0; fy < kh; fy++) {
-        const iy = oy * sh + fy - top;
-        if (iy < 0 || iy >= h) {
-          zeroRun(dst, tapBytes);
-          dst += tapBytes;
-          continue;
-        }
-        const rowStart = x + <usize>(b * h + iy) * <usize>w * runBytes;
-        if (inside) {
-          copyRun(dst, rowStart + <usize>ix0 * runBytes, tapBytes);
-          dst += tapBytes;
-          continue;
-        }
-        for (let fx = 0; fx < kw; fx++) {
-          const ix = ix0 + fx;
-          if (ix < 0 || ix >= w) zeroRun(dst, runBytes);
-          else copyRun(dst, rowStart + <usize>ix * runBytes, runBytes);
-          dst += runBytes;
-        }
-      }
-    }
+    gatherPatches(x, h, w, ci, oh, ow, kh, kw, sh, sw, top, left, p0, nb, cols, rowBytes);
     const dyBlock = dy + <usize>p0 * dyRow;
     for (let kt = 0; kt < kp; kt += 4) {
       for (let ct = 0; ct < co; ct += 8) {
@@ -124,6 +89,52 @@ export function filterGradient(
     }
   }
   memory.copy(out, acc, <usize>(k * co) << 2);
+}
+
+/**
+ * Writes the receptive fields of output pixels p0 .. p0 + nb - 1 of a convolution over x [n, h, w, ci] as
+ * rows of kh * kw * ci values, (fy, fx, ci) order, zeros outside the image, `rowBytes` apart from `dst`.
+ */
+@inline function gatherPatches(
+  x: usize, h: i32, w: i32, ci: i32, oh: i32, ow: i32,
+  kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32,
+  p0: i32, nb: i32, dst0: usize, rowBytes: usize,
+): void {
+  const runBytes = <usize>ci << 2;
+  const tapBytes = <usize>kw * runBytes;
+  // The kw taps of one filter row are kw consecutive input columns, so inside the image they are one run of
+  // kw * ci values; copied by vectors, since memory.copy is a call per run (9 calls of 12 bytes per pixel
+  // for conv1 made the gather cost as much as the products).
+  for (let r = 0; r < nb; r++) {
+    const p = p0 + r;
+    const b = p / (oh * ow);
+    const rem = p - b * oh * ow;
+    const oy = rem / ow;
+    const ox = rem - oy * ow;
+    const ix0 = ox * sw - left;
+    const inside = ix0 >= 0 && ix0 + kw <= w;
+    let dst = dst0 + <usize>r * rowBytes;
+    for (let fy = 0; fy < kh; fy++) {
+      const iy = oy * sh + fy - top;
+      if (iy < 0 || iy >= h) {
+        zeroRun(dst, tapBytes);
+        dst += tapBytes;
+        continue;
+      }
+      const rowStart = x + <usize>(b * h + iy) * <usize>w * runBytes;
+      if (inside) {
+        copyRun(dst, rowStart + <usize>ix0 * runBytes, tapBytes);
+        dst += tapBytes;
+        continue;
+      }
+      for (let fx = 0; fx < kw; fx++) {
+        const ix = ix0 + fx;
+        if (ix < 0 || ix >= w) zeroRun(dst, runBytes);
+        else copyRun(dst, rowStart + <usize>ix * runBytes, runBytes);
+        dst += runBytes;
+      }
+    }
+  }
 }
 
 /** Copies `bytes` (a multiple of 4) from `src` to `dst`, 16 bytes at a time, then 4. */
@@ -372,6 +383,105 @@ export function inputGradient(
       const d = dx + (<usize>(b * h + iy) * <usize>w + <usize>ix) * runBytes;
       const s = src + <usize>(fy * kw + fx) * runBytes;
       for (let o: usize = 0; o < runBytes; o += 16) v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+    }
+  }
+}
+
+/** Output pixels per block of `convForward`: their gathered patches and a filter strip stay in cache. */
+const FORWARD_PIXELS: i32 = 32;
+
+/** Bytes of scratch `convForward` needs: the packed filter and a block's patches. */
+export function convForwardScratchBytes(k: i32, co: i32): i32 {
+  return (k * co + FORWARD_PIXELS * k) << 2;
+}
+
+/**
+ * A convolution without bias: out [n, oh, ow, co] = the receptive fields of x [n, h, w, ci] times filter
+ * [k = kh*kw*ci, co] (co a multiple of 8). The filter is packed into strips [co/8][k][8]; per block of
+ * FORWARD_PIXELS output pixels the patches are gathered (as filterGradient gathers them) and each strip's
+ * 4 x 8 tiles accumulate in registers. Each output sums its k products one after another from 0 in
+ * float32, in (fy, fx, ci) order with zeros outside the image, as XNNPACK's convolution does (its products
+ * with the padding's zeros leave a sum unchanged), so the bytes are the same. `scratch` holds
+ * convForwardScratchBytes(k, co) bytes.
+ */
+export function convForward(
+  x: usize, n: i32, h: i32, w: i32, ci: i32, filter: usize,
+  oh: i32, ow: i32, co: i32, kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32,
+  out: usize, scratch: usize,
+): void {
+  const k = kh * kw * ci;
+  const packed = scratch;
+  const block = scratch + (<usize>(k * co) << 2);
+  const outRow = <usize>co << 2;
+  for (let j = 0; j < co; j += 8) {
+    let dst = packed + (<usize>(j * k) << 2);
+    let src = filter + (<usize>j << 2);
+    for (let kk = 0; kk < k; kk++) {
+      v128.store(dst, v128.load(src));
+      v128.store(dst, v128.load(src, 16), 16);
+      dst += 32;
+      src += outRow;
+    }
+  }
+  const total = n * oh * ow;
+  const rowBytes = <usize>k << 2;
+  for (let p0 = 0; p0 < total; p0 += FORWARD_PIXELS) {
+    const nb = min(FORWARD_PIXELS, total - p0);
+    gatherPatches(x, h, w, ci, oh, ow, kh, kw, sh, sw, top, left, p0, nb, block, rowBytes);
+    for (let j = 0; j < co; j += 8) {
+      const strip = packed + (<usize>(j * k) << 2);
+      let r = 0;
+      for (; r + 4 <= nb; r += 4) {
+        let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+        let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+        let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+        let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+        let pa0 = block + <usize>r * rowBytes;
+        let pa1 = pa0 + rowBytes;
+        let pa2 = pa1 + rowBytes;
+        let pa3 = pa2 + rowBytes;
+        let pb = strip;
+        for (let kk = 0; kk < k; kk++) {
+          const b0 = v128.load(pb);
+          const b1 = v128.load(pb, 16);
+          const a0 = v128.load32_splat(pa0);
+          c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+          c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+          const a1 = v128.load32_splat(pa1);
+          c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+          c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+          const a2 = v128.load32_splat(pa2);
+          c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+          c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+          const a3 = v128.load32_splat(pa3);
+          c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+          c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+          pa0 += 4; pa1 += 4; pa2 += 4; pa3 += 4;
+          pb += 32;
+        }
+        const t0 = out + <usize>(p0 + r) * outRow + (<usize>j << 2);
+        const t1 = t0 + outRow;
+        const t2 = t1 + outRow;
+        const t3 = t2 + outRow;
+        v128.store(t0, c00); v128.store(t0, c01, 16);
+        v128.store(t1, c10); v128.store(t1, c11, 16);
+        v128.store(t2, c20); v128.store(t2, c21, 16);
+        v128.store(t3, c30); v128.store(t3, c31, 16);
+      }
+      for (; r < nb; r++) {
+        let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+        let pa = block + <usize>r * rowBytes;
+        let pb = strip;
+        for (let kk = 0; kk < k; kk++) {
+          const a0 = v128.load32_splat(pa);
+          c0 = f32x4.add(c0, f32x4.mul(a0, v128.load(pb)));
+          c1 = f32x4.add(c1, f32x4.mul(a0, v128.load(pb, 16)));
+          pa += 4;
+          pb += 32;
+        }
+        const t = out + <usize>(p0 + r) * outRow + (<usize>j << 2);
+        v128.store(t, c0); v128.store(t, c1, 16);
+      }
     }
   }
 }
