@@ -105,12 +105,19 @@ export function filterGradient(
   // The kw taps of one filter row are kw consecutive input columns, so inside the image they are one run of
   // kw * ci values; copied by vectors, since memory.copy is a call per run (9 calls of 12 bytes per pixel
   // for conv1 made the gather cost as much as the products).
+  // The block's first pixel's coordinates, then a step per pixel: two divisions per pixel cost more than
+  // a tenth of conv1's gather.
+  let b = p0 / (oh * ow);
+  let oy = (p0 - b * oh * ow) / ow;
+  let ox = p0 - (b * oh + oy) * ow - 1;
   for (let r = 0; r < nb; r++) {
-    const p = p0 + r;
-    const b = p / (oh * ow);
-    const rem = p - b * oh * ow;
-    const oy = rem / ow;
-    const ox = rem - oy * ow;
+    if (++ox === ow) {
+      ox = 0;
+      if (++oy === oh) {
+        oy = 0;
+        b++;
+      }
+    }
     const ix0 = ox * sw - left;
     const inside = ix0 >= 0 && ix0 + kw <= w;
     let dst = dst0 + <usize>r * rowBytes;
