@@ -34,6 +34,9 @@ export interface ConvKernels {
   filterGradient(x: number, n: number, h: number, w: number, ci: number, dy: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, out: number, scratch: number): void;
   col2im(cols: number, n: number, h: number, w: number, ci: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, dx: number): void;
   matMulFewRows(a: number, m: number, k: number, b: number, n: number, out: number): void;
+  matMulTransposedA(a: number, m: number, k: number, b: number, n: number, out: number): void;
+  matMulTransposedBScratchBytes(m: number, k: number): number;
+  matMulTransposedB(a: number, m: number, k: number, b: number, n: number, out: number, scratch: number): void;
   inputGradientScratchBytes(k: number, co: number): number;
   convForwardScratchBytes(k: number, co: number): number;
   convForward(x: number, n: number, h: number, w: number, ci: number, filter: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, out: number, scratch: number): void;

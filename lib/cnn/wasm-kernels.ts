@@ -16,7 +16,8 @@
  *   slow blocked loop in the stock kernel, so the operand is transposed first and the fast path used; a
  *   small a times a large transposed b (the dense input gradient) runs as (b a^T)^T instead; a product of
  *   few rows (the dense forward pass) runs on our kernel, which does not pack the weights anew each step
- *   as XNNPACK does when they change (same sums in the same order).
+ *   as XNNPACK does when they change, and so do a^T b and a b^T over few rows (the dense weight and input
+ *   gradients), without transposing anything first (same sums in the same order).
  * - `Sum` for wasm over the leading axes of a float32 tensor (bias and batch-norm gradients reduce
  *   [N, H, W, C] over N, H, W): a product with a row of ones instead of the stock transpose-then-sum.
  * - `Identity` for wasm shares the data (a reference count, as the stock `Reshape` and the cpu backend's
@@ -273,8 +274,12 @@ function batchMatMulWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | Tens
   const batchB = b.shape.slice(0, -2).reduce((s, d) => s * d, 1);
   if (batchA !== 1 || batchB !== 1 || a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
   if (!transposeA && !transposeB) return fewRowsProduct(args) ?? stock(args);
+  if (transposeA && !transposeB) {
+    const out = fewRowsWeightGradient(args);
+    if (out !== null) return out;
+  }
   const transpose = tf.getKernel("Transpose", "wasm").kernelFunc;
-  if (transposeB && !transposeA && sizeOf(b.shape) > 4 * sizeOf(a.shape)) return viaTransposedProduct(args, transpose);
+  if (transposeB && !transposeA && sizeOf(b.shape) > 4 * sizeOf(a.shape)) return fewRowsInputGradient(args) ?? viaTransposedProduct(args, transpose);
   const flip = (t: TensorInfo): TensorInfo => {
     const r = t.shape[t.shape.length - 2];
     const c = t.shape[t.shape.length - 1];
@@ -318,6 +323,50 @@ function fewRowsProduct(args: KernelArgs): TensorInfo | null {
   const out = wasm.makeOutput(outer.concat([m, n]), "float32");
   // Offsets only after the allocation: growing the memory detaches earlier views.
   fast.matMulFewRows(f32(wasm, a).byteOffset, m, k, f32(wasm, b).byteOffset, n, f32(wasm, out).byteOffset);
+  return out;
+}
+
+/**
+ * a^T b for a [M, K] and b [M, N] with few rows M and N a multiple of 8 (the dense layers' weight gradient,
+ * x^T dy over a batch) with our kernel (assembly/conv-kernels.ts, matMulTransposedA: the sums of XNNPACK's
+ * product of the transposed a, in its order, without transposing a first); null for any other product.
+ */
+function fewRowsWeightGradient(args: KernelArgs): TensorInfo | null {
+  const { inputs, backend } = args;
+  const wasm = backend as BackendWasm;
+  const a = inputs.a as TensorInfo;
+  const b = inputs.b as TensorInfo;
+  const [m, k] = a.shape.slice(-2);
+  const n = b.shape[b.shape.length - 1];
+  if (m > FEW_ROWS || n % 8 !== 0 || b.shape[b.shape.length - 2] !== m || m * k * n === 0) return null;
+  const fast = convKernelsFor(f32(wasm, a).buffer);
+  if (fast === null) return null;
+  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const out = wasm.makeOutput(outer.concat([k, n]), "float32");
+  fast.matMulTransposedA(f32(wasm, a).byteOffset, m, k, f32(wasm, b).byteOffset, n, f32(wasm, out).byteOffset);
+  return out;
+}
+
+/**
+ * a [M, K] times b^T for few rows M and a large b [N, K] (the dense layers' input gradient, dy times the
+ * kernel transposed) with our kernel (assembly/conv-kernels.ts, matMulTransposedB: the sums of the XNNPACK
+ * product (b a^T)^T below, in its order, without its two transposes); null for any other product.
+ */
+function fewRowsInputGradient(args: KernelArgs): TensorInfo | null {
+  const { inputs, backend } = args;
+  const wasm = backend as BackendWasm;
+  const a = inputs.a as TensorInfo;
+  const b = inputs.b as TensorInfo;
+  const [m, k] = a.shape.slice(-2);
+  const n = b.shape[b.shape.length - 2];
+  if (m > FEW_ROWS || b.shape[b.shape.length - 1] !== k || m * k * n === 0) return null;
+  const fast = convKernelsFor(f32(wasm, a).buffer);
+  if (fast === null) return null;
+  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const out = wasm.makeOutput(outer.concat([m, n]), "float32");
+  const scratch = wasm.makeOutput([Math.ceil(fast.matMulTransposedBScratchBytes(m, k) / 4)], "float32");
+  fast.matMulTransposedB(f32(wasm, a).byteOffset, m, k, f32(wasm, b).byteOffset, n, f32(wasm, out).byteOffset, f32(wasm, scratch).byteOffset);
+  wasm.disposeData(scratch.dataId);
   return out;
 }
 

@@ -93,6 +93,32 @@ test("BatchMatMul with transposed operands on wasm agrees with cpu", async () =>
   }
 });
 
+test("BatchMatMul of few rows and a large transposed b (the dense input gradient) on wasm gives the bytes of XNNPACK's (b a^T)^T and of a float32 loop", async () => {
+  // n with a remainder after the kernel's tiles of 4; m below, at and above a strip of 8 rows.
+  const [k, n] = [37, 301];
+  const b = randomFloats(n * k, 50);
+  for (const m of [1, 8, 13]) {
+    const a = randomFloats(m * k, 60 + m);
+    // Beyond 64 rows of a the product runs as XNNPACK's (b a^T)^T; each row of the result is a's row's own.
+    const tall = new Float32Array(65 * k);
+    tall.set(a);
+    const [ours, stock] = await onBackend("wasm", () => [
+      tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [n, k]), false, true),
+      tf.matMul(tf.tensor2d(tall, [65, k]), tf.tensor2d(b, [n, k]), false, true).slice([0, 0], [m, n]),
+    ]);
+    assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(stock.buffer), `${m} rows against XNNPACK`);
+    const loop = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) {
+      for (let q = 0; q < n; q++) {
+        let acc = 0;
+        for (let c = 0; c < k; c++) acc = Math.fround(acc + Math.fround(b[q * k + c] * a[i * k + c]));
+        loop[i * n + q] = acc;
+      }
+    }
+    assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(loop.buffer), `${m} rows`);
+  }
+});
+
 test("BatchMatMul of a small a and a large transposed b (the dense input gradient) on wasm agrees with cpu", async () => {
   // a [4, 6] times b^T with b [50, 6]: computed as (b a^T)^T on wasm.
   const a = randomFloats(4 * 6, 7);
@@ -127,6 +153,34 @@ test("BatchMatMul of few rows (the dense forward pass) on wasm gives the bytes o
     }
     assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(stock.buffer), `${m} rows against XNNPACK`);
     assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(loop.buffer), `${m} rows against the loop`);
+  }
+});
+
+test("BatchMatMul of a transposed a over few rows (the dense weight gradient) on wasm gives the bytes of XNNPACK's product and of a float32 loop", async () => {
+  // k with a remainder after the kernel's tiles of 4 rows.
+  const [k, n] = [23, 16];
+  for (const m of [1, 5, 32]) {
+    const a = randomFloats(m * k, 30 + m);
+    const b = randomFloats(m * n, 40 + m);
+    // Beyond 64 rows the transposed a is multiplied by XNNPACK; zero rows add zero products at the end.
+    const tallA = new Float32Array(65 * k);
+    tallA.set(a);
+    const tallB = new Float32Array(65 * n);
+    tallB.set(b);
+    const [ours, stock] = await onBackend("wasm", () => [
+      tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [m, n]), true, false),
+      tf.matMul(tf.tensor2d(tallA, [65, k]), tf.tensor2d(tallB, [65, n]), true, false),
+    ]);
+    const loop = new Float32Array(k * n);
+    for (let q = 0; q < k; q++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let i = 0; i < m; i++) acc = Math.fround(acc + Math.fround(a[i * k + q] * b[i * n + j]));
+        loop[q * n + j] = acc;
+      }
+    }
+    assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(loop.buffer), `${m} rows against the loop`);
+    assert.deepEqual(new Uint8Array(stock.buffer), new Uint8Array(loop.buffer), `XNNPACK over ${m} rows and zeros against the loop`);
   }
 });
 

@@ -492,3 +492,164 @@ export function convForward(
     }
   }
 }
+
+/**
+ * out [k, n] = a^T times b for a [m, k] and b [m, n] (row-major, n a multiple of 8): the dense layers'
+ * weight gradient, x^T dy over the batch's m rows. Each output sums its m products one after another from 0
+ * in float32, as XNNPACK's product of the transposed a does, so the bytes are the same; a is read where it
+ * is instead of being transposed first, and 4 x 8 tiles of the output accumulate in registers.
+ */
+export function matMulTransposedA(a: usize, m: i32, k: i32, b: usize, n: i32, out: usize): void {
+  const aRow = <usize>k << 2;
+  const bRow = <usize>n << 2;
+  let q = 0;
+  for (; q + 4 <= k; q += 4) {
+    for (let j = 0; j < n; j += 8) {
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      let pa = a + (<usize>q << 2);
+      let pb = b + (<usize>j << 2);
+      for (let i = 0; i < m; i++) {
+        const b0 = v128.load(pb);
+        const b1 = v128.load(pb, 16);
+        const a0 = v128.load32_splat(pa);
+        c00 = f32x4.add(c00, f32x4.mul(a0, b0));
+        c01 = f32x4.add(c01, f32x4.mul(a0, b1));
+        const a1 = v128.load32_splat(pa, 4);
+        c10 = f32x4.add(c10, f32x4.mul(a1, b0));
+        c11 = f32x4.add(c11, f32x4.mul(a1, b1));
+        const a2 = v128.load32_splat(pa, 8);
+        c20 = f32x4.add(c20, f32x4.mul(a2, b0));
+        c21 = f32x4.add(c21, f32x4.mul(a2, b1));
+        const a3 = v128.load32_splat(pa, 12);
+        c30 = f32x4.add(c30, f32x4.mul(a3, b0));
+        c31 = f32x4.add(c31, f32x4.mul(a3, b1));
+        pa += aRow;
+        pb += bRow;
+      }
+      const t0 = out + ((<usize>q * <usize>n + <usize>j) << 2);
+      const t1 = t0 + bRow;
+      const t2 = t1 + bRow;
+      const t3 = t2 + bRow;
+      v128.store(t0, c00); v128.store(t0, c01, 16);
+      v128.store(t1, c10); v128.store(t1, c11, 16);
+      v128.store(t2, c20); v128.store(t2, c21, 16);
+      v128.store(t3, c30); v128.store(t3, c31, 16);
+    }
+  }
+  for (; q < k; q++) {
+    for (let j = 0; j < n; j += 8) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+      let pa = a + (<usize>q << 2);
+      let pb = b + (<usize>j << 2);
+      for (let i = 0; i < m; i++) {
+        const a0 = v128.load32_splat(pa);
+        c0 = f32x4.add(c0, f32x4.mul(a0, v128.load(pb)));
+        c1 = f32x4.add(c1, f32x4.mul(a0, v128.load(pb, 16)));
+        pa += aRow;
+        pb += bRow;
+      }
+      const t = out + ((<usize>q * <usize>n + <usize>j) << 2);
+      v128.store(t, c0); v128.store(t, c1, 16);
+    }
+  }
+}
+
+/** Bytes of scratch `matMulTransposedB` needs: a transposed and packed in strips of 8 rows. */
+export function matMulTransposedBScratchBytes(m: i32, k: i32): i32 {
+  return (((m + 7) >> 3) * k * 8) << 2;
+}
+
+/** out[i .. i+3][q .. q+3] = the 4 x 4 block whose row r, lanes i .. i+3, is `r0` .. `r3` (output q + r), transposed; rows past m are not written. */
+@inline function storeTransposed4(out: usize, outRow: usize, i: i32, m: i32, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  const p = out + <usize>i * outRow;
+  if (i < m) v128.store(p, f32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  if (i + 1 < m) v128.store(p + outRow, f32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  if (i + 2 < m) v128.store(p + 2 * outRow, f32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  if (i + 3 < m) v128.store(p + 3 * outRow, f32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
+/**
+ * out [m, n] = a [m, k] times b^T for b [n, k] (row-major): the dense layers' input gradient, dy times the
+ * kernel transposed, with few rows m and a large b. a is packed transposed in strips of 8 rows (zeros past
+ * m) in `scratch` (matMulTransposedBScratchBytes(m, k) bytes); 4 x 8 tiles (4 rows of b, 8 rows of a)
+ * accumulate in registers and are stored transposed. Each output sums its k products one after another from
+ * 0 in float32, as XNNPACK's product b a^T does, so the bytes are those of the (b a^T)^T it replaces,
+ * without its two transposes.
+ */
+export function matMulTransposedB(a: usize, m: i32, k: i32, b: usize, n: i32, out: usize, scratch: usize): void {
+  const strips = (m + 7) >> 3;
+  for (let s = 0; s < strips; s++) {
+    let dst = scratch + (<usize>(s * k * 8) << 2);
+    for (let c = 0; c < k; c++) {
+      for (let l = 0; l < 8; l++) {
+        const i = s * 8 + l;
+        store<f32>(dst + (<usize>l << 2), i < m ? load<f32>(a + (<usize>(i * k + c) << 2)) : 0);
+      }
+      dst += 32;
+    }
+  }
+  const bRow = <usize>k << 2;
+  const outRow = <usize>n << 2;
+  let q = 0;
+  for (; q + 4 <= n; q += 4) {
+    for (let s = 0; s < strips; s++) {
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      let pb0 = b + <usize>q * bRow;
+      let pb1 = pb0 + bRow;
+      let pb2 = pb1 + bRow;
+      let pb3 = pb2 + bRow;
+      let pa = scratch + (<usize>(s * k * 8) << 2);
+      for (let c = 0; c < k; c++) {
+        const a0 = v128.load(pa);
+        const a1 = v128.load(pa, 16);
+        const w0 = v128.load32_splat(pb0);
+        c00 = f32x4.add(c00, f32x4.mul(w0, a0));
+        c01 = f32x4.add(c01, f32x4.mul(w0, a1));
+        const w1 = v128.load32_splat(pb1);
+        c10 = f32x4.add(c10, f32x4.mul(w1, a0));
+        c11 = f32x4.add(c11, f32x4.mul(w1, a1));
+        const w2 = v128.load32_splat(pb2);
+        c20 = f32x4.add(c20, f32x4.mul(w2, a0));
+        c21 = f32x4.add(c21, f32x4.mul(w2, a1));
+        const w3 = v128.load32_splat(pb3);
+        c30 = f32x4.add(c30, f32x4.mul(w3, a0));
+        c31 = f32x4.add(c31, f32x4.mul(w3, a1));
+        pa += 32;
+        pb0 += 4; pb1 += 4; pb2 += 4; pb3 += 4;
+      }
+      const o = out + (<usize>q << 2);
+      storeTransposed4(o, outRow, s * 8, m, c00, c10, c20, c30);
+      storeTransposed4(o, outRow, s * 8 + 4, m, c01, c11, c21, c31);
+    }
+  }
+  for (; q < n; q++) {
+    for (let s = 0; s < strips; s++) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+      let pb = b + <usize>q * bRow;
+      let pa = scratch + (<usize>(s * k * 8) << 2);
+      for (let c = 0; c < k; c++) {
+        const w = v128.load32_splat(pb);
+        c0 = f32x4.add(c0, f32x4.mul(w, v128.load(pa)));
+        c1 = f32x4.add(c1, f32x4.mul(w, v128.load(pa, 16)));
+        pa += 32;
+        pb += 4;
+      }
+      for (let l = 0; l < 8 && s * 8 + l < m; l++) {
+        const v = l < 4 ? c0 : c1;
+        const lane = l & 3;
+        const x = lane === 0 ? f32x4.extract_lane(v, 0) : lane === 1 ? f32x4.extract_lane(v, 1) : lane === 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
+        store<f32>(out + <usize>(s * 8 + l) * outRow + (<usize>q << 2), x);
+      }
+    }
+  }
+}
