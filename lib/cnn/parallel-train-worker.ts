@@ -28,10 +28,13 @@ export interface ParallelTrainBuffers {
   grads: SharedArrayBuffer[];
   /** The non-trainable weights (batch-norm moving statistics) after the step, written by thread 0. */
   moving: SharedArrayBuffer;
-  /** The standardised batch, batchSize x 33 x 153 x 3. */
-  x: SharedArrayBuffer;
-  /** The batch's labels, int32. */
-  labels: SharedArrayBuffer;
+  /**
+   * Two batch buffers, each a standardised batch of batchSize x 33 x 153 x 3: a step reads one while the
+   * next batch is written into the other.
+   */
+  x: [SharedArrayBuffer, SharedArrayBuffer];
+  /** The two batches' labels, int32. */
+  labels: [SharedArrayBuffer, SharedArrayBuffer];
   /** The batch-norm all-reduce (shared-reducer.ts). */
   reducer: SharedArrayBuffer;
 }
@@ -46,9 +49,10 @@ export interface ParallelTrainWorkerData {
   buffers: ParallelTrainBuffers;
 }
 
-/** One step: samples [start, end) of a batch of `batchTotal`, shared by `participants` threads. */
+/** One step: samples [start, end) of the batch of `batchTotal` in batch buffer `buffer`, shared by `participants` threads. */
 export interface ParallelTrainStep {
   type: "step";
+  buffer: 0 | 1;
   start: number;
   end: number;
   batchTotal: number;
@@ -92,8 +96,8 @@ async function serve(data: ParallelTrainWorkerData): Promise<void> {
     const slots = data.buffers.grads.map((b) => new Float32Array(b));
     const grads = slots[data.rank];
     const moving = new Float32Array(data.buffers.moving);
-    const x = new Float32Array(data.buffers.x);
-    const labels = new Int32Array(data.buffers.labels);
+    const xs = data.buffers.x.map((b) => new Float32Array(b));
+    const labelSets = data.buffers.labels.map((b) => new Int32Array(b));
     port.on("message", (step: ParallelTrainStep) => {
       try {
         reducer.participants = step.participants;
@@ -106,6 +110,8 @@ async function serve(data: ParallelTrainWorkerData): Promise<void> {
           }
         });
         const n = step.end - step.start;
+        const x = xs[step.buffer];
+        const labels = labelSets[step.buffer];
         let correctT: tf.Tensor | null = null;
         const { value, grads: g } = tf.tidy(() => {
           const input = tf.tensor4d(x.subarray(step.start * CNN_IMAGE_SIZE, step.end * CNN_IMAGE_SIZE), [n, CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH, CNN_INPUT_CHANNELS]);

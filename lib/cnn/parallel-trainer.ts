@@ -48,10 +48,10 @@ const sizeOf = (shape: readonly (number | null)[]): number => shape.reduce((p: n
 
 /** Worker threads training one model together (see the file comment). Call `close()` when done. */
 export class DataParallelTrainer {
-  /** The standardised batch to fill before `step` (batchSize x 33 x 153 x 3). */
-  readonly x: Float32Array;
-  /** The batch's labels to fill before `step`. */
-  readonly labels: Int32Array;
+  private readonly xs: Float32Array[];
+  private readonly labelSets: Int32Array[];
+  /** The batch buffer the next `step` reads; `step` switches to the other as soon as it has started. */
+  private current: 0 | 1 = 0;
   private readonly weights: Float32Array;
   /** Slot 0 of the gradients, where the threads leave their sum. */
   private readonly gradSum: Float32Array;
@@ -65,8 +65,8 @@ export class DataParallelTrainer {
     private readonly trainableSizes: number[],
     private readonly movingSizes: number[],
   ) {
-    this.x = new Float32Array(buffers.x);
-    this.labels = new Int32Array(buffers.labels);
+    this.xs = buffers.x.map((b) => new Float32Array(b));
+    this.labelSets = buffers.labels.map((b) => new Int32Array(b));
     this.weights = new Float32Array(buffers.weights);
     this.gradSum = new Float32Array(buffers.grads[0]);
     this.moving = new Float32Array(buffers.moving);
@@ -74,6 +74,19 @@ export class DataParallelTrainer {
       w.on("error", (e) => this.fail(new Error(`training thread ${i} crashed: ${e.message}`)));
       w.on("exit", (code) => this.fail(new Error(`training thread ${i} exited with code ${code}`)));
     });
+  }
+
+  /**
+   * The standardised batch to fill before `step` (batchSize x 33 x 153 x 3). Once `step` has been called
+   * (before its promise settles) this is the other of two buffers, free for the next batch.
+   */
+  get x(): Float32Array {
+    return this.xs[this.current];
+  }
+
+  /** The labels of the batch in `x`. */
+  get labels(): Int32Array {
+    return this.labelSets[this.current];
   }
 
   /** Number of threads. */
@@ -93,8 +106,8 @@ export class DataParallelTrainer {
       weights: new SharedArrayBuffer(4 * nWeights),
       grads: Array.from({ length: nWorkers }, () => new SharedArrayBuffer(4 * nTrainable)),
       moving: new SharedArrayBuffer(4 * movingSizes.reduce((s, k) => s + k, 0)),
-      x: new SharedArrayBuffer(4 * batchSize * CNN_IMAGE_SIZE),
-      labels: new SharedArrayBuffer(4 * batchSize),
+      x: [new SharedArrayBuffer(4 * batchSize * CNN_IMAGE_SIZE), new SharedArrayBuffer(4 * batchSize * CNN_IMAGE_SIZE)],
+      labels: [new SharedArrayBuffer(4 * batchSize), new SharedArrayBuffer(4 * batchSize)],
       reducer: new SharedArrayBuffer(sharedReducerBytes(nWorkers)),
     };
     const workers: Worker[] = [];
@@ -137,11 +150,16 @@ export class DataParallelTrainer {
     }
   }
 
-  /** One step on the first `n` samples of `x` and `labels` (see ParallelStepResult). */
+  /**
+   * One step on the first `n` samples of `x` and `labels` (see ParallelStepResult). The threads are started
+   * before this returns, and `x` and `labels` then name the other buffer.
+   */
   async step(n: number): Promise<ParallelStepResult> {
     if (this.closed) throw new Error("DataParallelTrainer: closed");
     if (this.failure !== null) throw this.failure;
     const participants = Math.min(this.workers.length, n);
+    const buffer = this.current;
+    this.current = buffer === 0 ? 1 : 0;
     const replies = await Promise.all(
       this.workers.slice(0, participants).map(
         (worker, rank) =>
@@ -154,6 +172,7 @@ export class DataParallelTrainer {
             worker.on("message", onMessage);
             const step: ParallelTrainStep = {
               type: "step",
+              buffer,
               ...shareOf(rank, n, participants),
               batchTotal: n,
               participants,

@@ -153,8 +153,8 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
     if (workers > 1 && startEpoch < epochs) parallel = await DataParallelTrainer.create(model, workers, batchSize);
 
     const labelsTrain = Int32Array.from(train.labels as ArrayLike<number>);
-    const buffer = parallel?.x ?? new Float32Array(batchSize * CNN_IMAGE_SIZE);
-    const labelBuffer = parallel?.labels ?? new Int32Array(batchSize);
+    const ownX = parallel === null ? new Float32Array(batchSize * CNN_IMAGE_SIZE) : null;
+    const ownLabels = parallel === null ? new Int32Array(batchSize) : null;
     let trainSeconds = 0;
     let trainSamples = 0;
     // A first report before any batch tells a progress display where this run starts (a resumed training
@@ -165,20 +165,37 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
       const order = new Rng(`trainCnn:${seed}:epoch:${epoch}`).permutation(train.n);
       let lossSum = 0;
       let correct = 0;
-      for (let start = 0; start < train.n; start += batchSize) {
+      /** Standardises the batch starting at `start` of this epoch's order into the batch buffer; its size. */
+      const fillBatch = (start: number): number => {
+        const x = parallel?.x ?? (ownX as Float32Array);
+        const labels = parallel?.labels ?? (ownLabels as Int32Array);
         const b = Math.min(batchSize, train.n - start);
         for (let i = 0; i < b; i++) {
           const k = order[start + i];
-          standardizeImages(train.images.subarray(k * CNN_IMAGE_SIZE, (k + 1) * CNN_IMAGE_SIZE), 1, standardization, buffer.subarray(i * CNN_IMAGE_SIZE, (i + 1) * CNN_IMAGE_SIZE));
-          labelBuffer[i] = labelsTrain[k];
+          standardizeImages(train.images.subarray(k * CNN_IMAGE_SIZE, (k + 1) * CNN_IMAGE_SIZE), 1, standardization, x.subarray(i * CNN_IMAGE_SIZE, (i + 1) * CNN_IMAGE_SIZE));
+          labels[i] = labelsTrain[k];
         }
-        const step =
-          parallel === null
-            ? trainStep(model, adam, variables, buffer.subarray(0, b * CNN_IMAGE_SIZE), labelBuffer.subarray(0, b), path)
-            : await parallelTrainStep(model, adam, variables, parallel, b);
+        return b;
+      };
+      let b = fillBatch(0);
+      for (let start = 0; start < train.n; start += batchSize) {
+        const next = start + batchSize;
+        let step: { loss: number; correct: number };
+        let nextB = 0;
+        if (parallel === null) {
+          step = trainStep(model, adam, variables, (ownX as Float32Array).subarray(0, b * CNN_IMAGE_SIZE), (ownLabels as Int32Array).subarray(0, b), path);
+          if (next < train.n) nextB = fillBatch(next);
+        } else {
+          // The threads have their batch once the step has started: the next one is standardised into the
+          // other buffer while they compute.
+          const pending = parallelTrainStep(model, adam, variables, parallel, b);
+          if (next < train.n) nextB = fillBatch(next);
+          step = await pending;
+        }
         lossSum += step.loss * b;
         correct += step.correct;
         options.onBatch?.(epoch * train.n + start + b, epochs * train.n, `epoch ${epoch + 1}/${epochs}`);
+        b = nextB;
       }
       trainSeconds += (performance.now() - t0) / 1000;
       trainSamples += train.n;

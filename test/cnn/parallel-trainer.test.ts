@@ -29,7 +29,12 @@ test("two threads with synchronised batch norm give the one-thread gradients, lo
     trainer.x.set(x);
     trainer.labels.set(labels);
     trainer.writeWeights(model);
-    const parallel = await trainer.step(n);
+    const running = trainer.step(n);
+    // While the threads compute, x and labels are the other buffer: a next batch written there (here
+    // garbage) must not reach this step.
+    trainer.x.fill(Number.NaN);
+    trainer.labels.fill(7);
+    const parallel = await running;
     // One thread, the same mean loss; it also moves this model's statistics, as each thread moved its copy's.
     const { value, grads } = tf.tidy(() => {
       const oneHot = tf.oneHot(tf.tensor1d(labels, "int32"), 2);
