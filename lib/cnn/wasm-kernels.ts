@@ -263,7 +263,10 @@ function conv2dBackpropInputWasm(args: KernelArgs, stock: KernelFunc): TensorInf
   return dx;
 }
 
-/** Transposes the operand(s) first when a transpose is asked for, so XNNPACK's fast path runs. */
+/**
+ * A product over few rows runs on our kernels (`fewRowsProduct`); otherwise the operand(s) are transposed
+ * first when a transpose is asked for, so XNNPACK's fast path runs.
+ */
 function batchMatMulWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInfo[] {
   const { inputs, backend, attrs } = args;
   const a = inputs.a as TensorInfo;
@@ -273,13 +276,12 @@ function batchMatMulWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | Tens
   const batchA = a.shape.slice(0, -2).reduce((s, d) => s * d, 1);
   const batchB = b.shape.slice(0, -2).reduce((s, d) => s * d, 1);
   if (batchA !== 1 || batchB !== 1 || a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
-  if (!transposeA && !transposeB) return fewRowsProduct(args) ?? stock(args);
-  if (transposeA && !transposeB) {
-    const out = fewRowsWeightGradient(args);
-    if (out !== null) return out;
-  }
+  // The input gradient only when b is the large operand (a layer's weights), as viaTransposedProduct.
+  const few = !transposeB || sizeOf(b.shape) > 4 * sizeOf(a.shape) ? fewRowsProduct(args, transposeA, transposeB) : null;
+  if (few !== null) return few;
+  if (!transposeA && !transposeB) return stock(args);
   const transpose = tf.getKernel("Transpose", "wasm").kernelFunc;
-  if (transposeB && !transposeA && sizeOf(b.shape) > 4 * sizeOf(a.shape)) return fewRowsInputGradient(args) ?? viaTransposedProduct(args, transpose);
+  if (transposeB && !transposeA && sizeOf(b.shape) > 4 * sizeOf(a.shape)) return viaTransposedProduct(args, transpose);
   const flip = (t: TensorInfo): TensorInfo => {
     const r = t.shape[t.shape.length - 2];
     const c = t.shape[t.shape.length - 1];
@@ -300,73 +302,40 @@ function batchMatMulWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | Tens
 
 const sizeOf = (shape: number[]): number => shape.reduce((p, d) => p * d, 1);
 
-/** Rows of a up to which `fewRowsProduct` takes a product: a batch of images, not of pixels. */
+/** Rows of a batch up to which `fewRowsProduct` takes a product: a batch of images, not of pixels. */
 const FEW_ROWS = 64;
 
 /**
- * a [M, K] times b [K, N] for few rows M and N a multiple of 8 (the dense layers' forward pass in training)
- * with our kernel (assembly/conv-kernels.ts, matMulFewRows: XNNPACK's sums in XNNPACK's order, without
- * packing b, which XNNPACK redoes whenever b's data change, every step for a layer's weights); null
- * for any other product.
+ * The dense layers' products over a batch of few rows with our kernels (assembly/conv-kernels.ts), each
+ * output summing its products one after another from 0 in float32 as XNNPACK's product does, so the bytes
+ * are the same; null for any other product (N is not a multiple of 8 where asked, more rows, a mismatch):
+ * - no transposes, a [M, K] b [K, N] (the forward pass): matMulFewRows, without packing b, which XNNPACK
+ *   redoes whenever b's data change, every step for a layer's weights;
+ * - transposeA, a [M, K] b [M, N] (the weight gradient x^T dy): matMulTransposedA, a read in place;
+ * - transposeB, a [M, K] b [N, K] (the input gradient dy W^T): matMulTransposedB, without the two transposes
+ *   of `viaTransposedProduct`.
  */
-function fewRowsProduct(args: KernelArgs): TensorInfo | null {
+function fewRowsProduct(args: KernelArgs, transposeA: boolean, transposeB: boolean): TensorInfo | null {
   const { inputs, backend } = args;
   const wasm = backend as BackendWasm;
   const a = inputs.a as TensorInfo;
   const b = inputs.b as TensorInfo;
   const [m, k] = a.shape.slice(-2);
-  const n = b.shape[b.shape.length - 1];
-  if (m > FEW_ROWS || n % 8 !== 0 || b.shape[b.shape.length - 2] !== k || m * k * n === 0) return null;
+  const [bRows, bCols] = b.shape.slice(-2);
+  const [rows, inner, n] = transposeA ? [k, m, bCols] : transposeB ? [m, k, bRows] : [m, k, bCols];
+  const matches = transposeA ? bRows === m : transposeB ? bCols === k : bRows === k;
+  if ((transposeA && transposeB) || m > FEW_ROWS || !matches || (!transposeB && n % 8 !== 0) || rows * inner * n === 0) return null;
   const fast = convKernelsFor(f32(wasm, a).buffer);
   if (fast === null) return null;
   const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const out = wasm.makeOutput(outer.concat([m, n]), "float32");
-  // Offsets only after the allocation: growing the memory detaches earlier views.
-  fast.matMulFewRows(f32(wasm, a).byteOffset, m, k, f32(wasm, b).byteOffset, n, f32(wasm, out).byteOffset);
-  return out;
-}
-
-/**
- * a^T b for a [M, K] and b [M, N] with few rows M and N a multiple of 8 (the dense layers' weight gradient,
- * x^T dy over a batch) with our kernel (assembly/conv-kernels.ts, matMulTransposedA: the sums of XNNPACK's
- * product of the transposed a, in its order, without transposing a first); null for any other product.
- */
-function fewRowsWeightGradient(args: KernelArgs): TensorInfo | null {
-  const { inputs, backend } = args;
-  const wasm = backend as BackendWasm;
-  const a = inputs.a as TensorInfo;
-  const b = inputs.b as TensorInfo;
-  const [m, k] = a.shape.slice(-2);
-  const n = b.shape[b.shape.length - 1];
-  if (m > FEW_ROWS || n % 8 !== 0 || b.shape[b.shape.length - 2] !== m || m * k * n === 0) return null;
-  const fast = convKernelsFor(f32(wasm, a).buffer);
-  if (fast === null) return null;
-  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const out = wasm.makeOutput(outer.concat([k, n]), "float32");
-  fast.matMulTransposedA(f32(wasm, a).byteOffset, m, k, f32(wasm, b).byteOffset, n, f32(wasm, out).byteOffset);
-  return out;
-}
-
-/**
- * a [M, K] times b^T for few rows M and a large b [N, K] (the dense layers' input gradient, dy times the
- * kernel transposed) with our kernel (assembly/conv-kernels.ts, matMulTransposedB: the sums of the XNNPACK
- * product (b a^T)^T below, in its order, without its two transposes); null for any other product.
- */
-function fewRowsInputGradient(args: KernelArgs): TensorInfo | null {
-  const { inputs, backend } = args;
-  const wasm = backend as BackendWasm;
-  const a = inputs.a as TensorInfo;
-  const b = inputs.b as TensorInfo;
-  const [m, k] = a.shape.slice(-2);
-  const n = b.shape[b.shape.length - 2];
-  if (m > FEW_ROWS || b.shape[b.shape.length - 1] !== k || m * k * n === 0) return null;
-  const fast = convKernelsFor(f32(wasm, a).buffer);
-  if (fast === null) return null;
-  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const out = wasm.makeOutput(outer.concat([m, n]), "float32");
-  const scratch = wasm.makeOutput([Math.ceil(fast.matMulTransposedBScratchBytes(m, k) / 4)], "float32");
-  fast.matMulTransposedB(f32(wasm, a).byteOffset, m, k, f32(wasm, b).byteOffset, n, f32(wasm, out).byteOffset, f32(wasm, scratch).byteOffset);
-  wasm.disposeData(scratch.dataId);
+  const out = wasm.makeOutput(outer.concat([rows, n]), "float32");
+  const scratch = transposeB ? wasm.makeOutput([Math.ceil(fast.matMulTransposedBScratchBytes(m, k) / 4)], "float32") : null;
+  // Offsets only after the allocations: growing the memory detaches earlier views.
+  const ptr = (t: TensorInfo) => f32(wasm, t).byteOffset;
+  if (transposeA) fast.matMulTransposedA(ptr(a), m, k, ptr(b), n, ptr(out));
+  else if (transposeB) fast.matMulTransposedB(ptr(a), m, k, ptr(b), n, ptr(out), ptr(scratch as TensorInfo));
+  else fast.matMulFewRows(ptr(a), m, k, ptr(b), n, ptr(out));
+  if (scratch !== null) wasm.disposeData(scratch.dataId);
   return out;
 }
 

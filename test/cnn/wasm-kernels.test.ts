@@ -38,6 +38,22 @@ function outShape(c: ConvCase): [number, number, number, number] {
 
 const LIMIT = 1e-5;
 
+/**
+ * A product as a plain loop, the bytes XNNPACK's products and ours must give: out [rows, cols] with
+ * out[i][j] = x(i, 0) * y(0, j) + x(i, 1) * y(1, j) + ..., summed from 0 one product after another in float32.
+ */
+function productLoop(rows: number, inner: number, cols: number, x: (i: number, r: number) => number, y: (r: number, j: number) => number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      let acc = 0;
+      for (let r = 0; r < inner; r++) acc = Math.fround(acc + Math.fround(x(i, r) * y(r, j)));
+      out[i * cols + j] = acc;
+    }
+  }
+  return out;
+}
+
 /** The Conv2DBackpropFilter kernel of the current backend on case `c`'s shapes. */
 function filterGradient(c: ConvCase, x: Float32Array, dy: Float32Array): tf.Tensor {
   return tf.engine().runKernel("Conv2DBackpropFilter", { x: tf.tensor4d(x, c.x), dy: tf.tensor4d(dy, outShape(c)) }, {
@@ -107,14 +123,7 @@ test("BatchMatMul of few rows and a large transposed b (the dense input gradient
       tf.matMul(tf.tensor2d(tall, [65, k]), tf.tensor2d(b, [n, k]), false, true).slice([0, 0], [m, n]),
     ]);
     assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(stock.buffer), `${m} rows against XNNPACK`);
-    const loop = new Float32Array(m * n);
-    for (let i = 0; i < m; i++) {
-      for (let q = 0; q < n; q++) {
-        let acc = 0;
-        for (let c = 0; c < k; c++) acc = Math.fround(acc + Math.fround(b[q * k + c] * a[i * k + c]));
-        loop[i * n + q] = acc;
-      }
-    }
+    const loop = productLoop(m, k, n, (i, c) => a[i * k + c], (c, q) => b[q * k + c]);
     assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(loop.buffer), `${m} rows`);
   }
 });
@@ -143,14 +152,7 @@ test("BatchMatMul of few rows (the dense forward pass) on wasm gives the bytes o
       tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])),
       tf.matMul(tf.tensor2d(tall, [65, k]), tf.tensor2d(b, [k, n])).slice([0, 0], [m, n]),
     ]);
-    const loop = new Float32Array(m * n);
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let acc = 0;
-        for (let r = 0; r < k; r++) acc = Math.fround(acc + Math.fround(a[i * k + r] * b[r * n + j]));
-        loop[i * n + j] = acc;
-      }
-    }
+    const loop = productLoop(m, k, n, (i, r) => a[i * k + r], (r, j) => b[r * n + j]);
     assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(stock.buffer), `${m} rows against XNNPACK`);
     assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(loop.buffer), `${m} rows against the loop`);
   }
@@ -171,14 +173,7 @@ test("BatchMatMul of a transposed a over few rows (the dense weight gradient) on
       tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [m, n]), true, false),
       tf.matMul(tf.tensor2d(tallA, [65, k]), tf.tensor2d(tallB, [65, n]), true, false),
     ]);
-    const loop = new Float32Array(k * n);
-    for (let q = 0; q < k; q++) {
-      for (let j = 0; j < n; j++) {
-        let acc = 0;
-        for (let i = 0; i < m; i++) acc = Math.fround(acc + Math.fround(a[i * k + q] * b[i * n + j]));
-        loop[q * n + j] = acc;
-      }
-    }
+    const loop = productLoop(k, m, n, (q, i) => a[i * k + q], (i, j) => b[i * n + j]);
     assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(loop.buffer), `${m} rows against the loop`);
     assert.deepEqual(new Uint8Array(stock.buffer), new Uint8Array(loop.buffer), `XNNPACK over ${m} rows and zeros against the loop`);
   }

@@ -50,41 +50,10 @@ export function filterGradient(
     gatherPatches(x, h, w, ci, oh, ow, kh, kw, sh, sw, top, left, p0, nb, cols, rowBytes);
     const dyBlock = dy + <usize>p0 * dyRow;
     for (let kt = 0; kt < kp; kt += 4) {
+      const a = cols + (<usize>kt << 2);
       for (let ct = 0; ct < co; ct += 8) {
-        const t0 = acc + ((<usize>kt * <usize>co + <usize>ct) << 2);
-        const t1 = t0 + dyRow;
-        const t2 = t1 + dyRow;
-        const t3 = t2 + dyRow;
-        let c00 = v128.load(t0), c01 = v128.load(t0, 16);
-        let c10 = v128.load(t1), c11 = v128.load(t1, 16);
-        let c20 = v128.load(t2), c21 = v128.load(t2, 16);
-        let c30 = v128.load(t3), c31 = v128.load(t3, 16);
-        let a = cols + (<usize>kt << 2);
-        let d = dyBlock + (<usize>ct << 2);
-        for (let r = 0; r < nb; r++) {
-          // Splat loads rather than one load and four lane shuffles: the shuffles ran on the same
-          // execution ports as the products, and the fifteen live vectors did not fit V8's x64 registers.
-          const b0 = v128.load(d);
-          const b1 = v128.load(d, 16);
-          const a0 = v128.load32_splat(a);
-          c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-          c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-          const a1 = v128.load32_splat(a, 4);
-          c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-          c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-          const a2 = v128.load32_splat(a, 8);
-          c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-          c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-          const a3 = v128.load32_splat(a, 12);
-          c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-          c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-          a += rowBytes;
-          d += dyRow;
-        }
-        v128.store(t0, c00); v128.store(t0, c01, 16);
-        v128.store(t1, c10); v128.store(t1, c11, 16);
-        v128.store(t2, c20); v128.store(t2, c21, 16);
-        v128.store(t3, c30); v128.store(t3, c31, 16);
+        const tile = acc + ((<usize>kt * <usize>co + <usize>ct) << 2);
+        tile4x8(a, a + 4, a + 8, a + 12, rowBytes, dyBlock + (<usize>ct << 2), dyRow, nb, tile, dyRow, true);
       }
     }
   }
@@ -159,6 +128,72 @@ export function filterGradient(
 }
 
 /**
+ * The products' inner loop, shared by every kernel here: a tile of 4 rows x 8 float32 columns in eight f32x4
+ * registers, row r adding `count` products a_r[t] * b[t][0 .. 8] one after another (t = 0, 1, ...; a_r[t]
+ * the float at ar + t * aStep, splatted; b[t] the 8 floats at b + t * bStep). The sums start from the tile in
+ * memory at `tile` (rows `tileRow` bytes apart) when `accumulate`, else from 0, and are stored back there.
+ * Splat loads rather than one load and four lane shuffles: the shuffles ran on the same execution ports as
+ * the products, and the live vectors did not fit V8's x64 registers.
+ */
+@inline function tile4x8(
+  a0: usize, a1: usize, a2: usize, a3: usize, aStep: usize, b: usize, bStep: usize, count: i32,
+  tile: usize, tileRow: usize, accumulate: bool,
+): void {
+  const t0 = tile;
+  const t1 = t0 + tileRow;
+  const t2 = t1 + tileRow;
+  const t3 = t2 + tileRow;
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  if (accumulate) {
+    c00 = v128.load(t0); c01 = v128.load(t0, 16);
+    c10 = v128.load(t1); c11 = v128.load(t1, 16);
+    c20 = v128.load(t2); c21 = v128.load(t2, 16);
+    c30 = v128.load(t3); c31 = v128.load(t3, 16);
+  }
+  for (let t = 0; t < count; t++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const s0 = v128.load32_splat(a0);
+    c00 = f32x4.add(c00, f32x4.mul(s0, b0));
+    c01 = f32x4.add(c01, f32x4.mul(s0, b1));
+    const s1 = v128.load32_splat(a1);
+    c10 = f32x4.add(c10, f32x4.mul(s1, b0));
+    c11 = f32x4.add(c11, f32x4.mul(s1, b1));
+    const s2 = v128.load32_splat(a2);
+    c20 = f32x4.add(c20, f32x4.mul(s2, b0));
+    c21 = f32x4.add(c21, f32x4.mul(s2, b1));
+    const s3 = v128.load32_splat(a3);
+    c30 = f32x4.add(c30, f32x4.mul(s3, b0));
+    c31 = f32x4.add(c31, f32x4.mul(s3, b1));
+    a0 += aStep; a1 += aStep; a2 += aStep; a3 += aStep;
+    b += bStep;
+  }
+  v128.store(t0, c00); v128.store(t0, c01, 16);
+  v128.store(t1, c10); v128.store(t1, c11, 16);
+  v128.store(t2, c20); v128.store(t2, c21, 16);
+  v128.store(t3, c30); v128.store(t3, c31, 16);
+}
+
+/** tile4x8 for one row: 8 floats at `tile` add `count` products a[t] * b[t][0 .. 8]. */
+@inline function row1x8(a: usize, aStep: usize, b: usize, bStep: usize, count: i32, tile: usize, accumulate: bool): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+  if (accumulate) {
+    c0 = v128.load(tile); c1 = v128.load(tile, 16);
+  }
+  for (let t = 0; t < count; t++) {
+    const s = v128.load32_splat(a);
+    c0 = f32x4.add(c0, f32x4.mul(s, v128.load(b)));
+    c1 = f32x4.add(c1, f32x4.mul(s, v128.load(b, 16)));
+    a += aStep;
+    b += bStep;
+  }
+  v128.store(tile, c0); v128.store(tile, c1, 16);
+}
+
+/**
  * The col2im of the input gradient: dx [n, h, w, ci] = 0, then for each output pixel p = (b, oy, ox) in order
  * and each filter tap (fy, fx) inside the image, dx[b, oy*sh + fy - top, ox*sw + fx - left, :] += cols[p,
  * (fy*kw + fx)*ci : +ci], where cols [n*oh*ow, kh*kw*ci] is dy times the transposed filter. float32 additions
@@ -216,55 +251,12 @@ export function matMulFewRows(a: usize, m: i32, k: i32, b: usize, n: i32, out: u
       const strip = b + <usize>k0 * outRow + (<usize>j << 2);
       let i = 0;
       for (; i + 4 <= m; i += 4) {
-        const t0 = out + ((<usize>i * <usize>n + <usize>j) << 2);
-        const t1 = t0 + outRow;
-        const t2 = t1 + outRow;
-        const t3 = t2 + outRow;
-        let c00 = v128.load(t0), c01 = v128.load(t0, 16);
-        let c10 = v128.load(t1), c11 = v128.load(t1, 16);
-        let c20 = v128.load(t2), c21 = v128.load(t2, 16);
-        let c30 = v128.load(t3), c31 = v128.load(t3, 16);
-        let pa0 = a + <usize>i * aRow + (<usize>k0 << 2);
-        let pa1 = pa0 + aRow;
-        let pa2 = pa1 + aRow;
-        let pa3 = pa2 + aRow;
-        let pb = strip;
-        for (let r = 0; r < kn; r++) {
-          const b0 = v128.load(pb);
-          const b1 = v128.load(pb, 16);
-          const a0 = v128.load32_splat(pa0);
-          c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-          c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-          const a1 = v128.load32_splat(pa1);
-          c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-          c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-          const a2 = v128.load32_splat(pa2);
-          c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-          c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-          const a3 = v128.load32_splat(pa3);
-          c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-          c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-          pa0 += 4; pa1 += 4; pa2 += 4; pa3 += 4;
-          pb += outRow;
-        }
-        v128.store(t0, c00); v128.store(t0, c01, 16);
-        v128.store(t1, c10); v128.store(t1, c11, 16);
-        v128.store(t2, c20); v128.store(t2, c21, 16);
-        v128.store(t3, c30); v128.store(t3, c31, 16);
+        const a0 = a + <usize>i * aRow + (<usize>k0 << 2);
+        const tile = out + ((<usize>i * <usize>n + <usize>j) << 2);
+        tile4x8(a0, a0 + aRow, a0 + 2 * aRow, a0 + 3 * aRow, 4, strip, outRow, kn, tile, outRow, true);
       }
       for (; i < m; i++) {
-        const t = out + ((<usize>i * <usize>n + <usize>j) << 2);
-        let c0 = v128.load(t), c1 = v128.load(t, 16);
-        let pa = a + <usize>i * aRow + (<usize>k0 << 2);
-        let pb = strip;
-        for (let r = 0; r < kn; r++) {
-          const a0 = v128.load32_splat(pa);
-          c0 = f32x4.add(c0, f32x4.mul(a0, v128.load(pb)));
-          c1 = f32x4.add(c1, f32x4.mul(a0, v128.load(pb, 16)));
-          pa += 4;
-          pb += outRow;
-        }
-        v128.store(t, c0); v128.store(t, c1, 16);
+        row1x8(a + <usize>i * aRow + (<usize>k0 << 2), 4, strip, outRow, kn, out + ((<usize>i * <usize>n + <usize>j) << 2), true);
       }
     }
   }
@@ -313,55 +305,11 @@ export function inputGradient(
       const strip = packed + (<usize>(j * co) << 2);
       let r = 0;
       for (; r + 4 <= nb; r += 4) {
-        let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-        let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-        let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-        let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-        let pa0 = dy + <usize>(p0 + r) * dyRow;
-        let pa1 = pa0 + dyRow;
-        let pa2 = pa1 + dyRow;
-        let pa3 = pa2 + dyRow;
-        let pb = strip;
-        for (let c = 0; c < co; c++) {
-          const b0 = v128.load(pb);
-          const b1 = v128.load(pb, 16);
-          const a0 = v128.load32_splat(pa0);
-          c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-          c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-          const a1 = v128.load32_splat(pa1);
-          c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-          c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-          const a2 = v128.load32_splat(pa2);
-          c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-          c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-          const a3 = v128.load32_splat(pa3);
-          c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-          c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-          pa0 += 4; pa1 += 4; pa2 += 4; pa3 += 4;
-          pb += 32;
-        }
-        const t0 = block + <usize>r * colRow + (<usize>j << 2);
-        const t1 = t0 + colRow;
-        const t2 = t1 + colRow;
-        const t3 = t2 + colRow;
-        v128.store(t0, c00); v128.store(t0, c01, 16);
-        v128.store(t1, c10); v128.store(t1, c11, 16);
-        v128.store(t2, c20); v128.store(t2, c21, 16);
-        v128.store(t3, c30); v128.store(t3, c31, 16);
+        const a0 = dy + <usize>(p0 + r) * dyRow;
+        tile4x8(a0, a0 + dyRow, a0 + 2 * dyRow, a0 + 3 * dyRow, 4, strip, 32, co, block + <usize>r * colRow + (<usize>j << 2), colRow, false);
       }
       for (; r < nb; r++) {
-        let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-        let pa = dy + <usize>(p0 + r) * dyRow;
-        let pb = strip;
-        for (let c = 0; c < co; c++) {
-          const a0 = v128.load32_splat(pa);
-          c0 = f32x4.add(c0, f32x4.mul(a0, v128.load(pb)));
-          c1 = f32x4.add(c1, f32x4.mul(a0, v128.load(pb, 16)));
-          pa += 4;
-          pb += 32;
-        }
-        const t = block + <usize>r * colRow + (<usize>j << 2);
-        v128.store(t, c0); v128.store(t, c1, 16);
+        row1x8(dy + <usize>(p0 + r) * dyRow, 4, strip, 32, co, block + <usize>r * colRow + (<usize>j << 2), false);
       }
     }
     for (let r = 0; r < nb; r++) {
@@ -439,55 +387,11 @@ export function convForward(
       const strip = packed + (<usize>(j * k) << 2);
       let r = 0;
       for (; r + 4 <= nb; r += 4) {
-        let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-        let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-        let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-        let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-        let pa0 = block + <usize>r * rowBytes;
-        let pa1 = pa0 + rowBytes;
-        let pa2 = pa1 + rowBytes;
-        let pa3 = pa2 + rowBytes;
-        let pb = strip;
-        for (let kk = 0; kk < k; kk++) {
-          const b0 = v128.load(pb);
-          const b1 = v128.load(pb, 16);
-          const a0 = v128.load32_splat(pa0);
-          c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-          c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-          const a1 = v128.load32_splat(pa1);
-          c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-          c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-          const a2 = v128.load32_splat(pa2);
-          c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-          c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-          const a3 = v128.load32_splat(pa3);
-          c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-          c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-          pa0 += 4; pa1 += 4; pa2 += 4; pa3 += 4;
-          pb += 32;
-        }
-        const t0 = out + <usize>(p0 + r) * outRow + (<usize>j << 2);
-        const t1 = t0 + outRow;
-        const t2 = t1 + outRow;
-        const t3 = t2 + outRow;
-        v128.store(t0, c00); v128.store(t0, c01, 16);
-        v128.store(t1, c10); v128.store(t1, c11, 16);
-        v128.store(t2, c20); v128.store(t2, c21, 16);
-        v128.store(t3, c30); v128.store(t3, c31, 16);
+        const a0 = block + <usize>r * rowBytes;
+        tile4x8(a0, a0 + rowBytes, a0 + 2 * rowBytes, a0 + 3 * rowBytes, 4, strip, 32, k, out + <usize>(p0 + r) * outRow + (<usize>j << 2), outRow, false);
       }
       for (; r < nb; r++) {
-        let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-        let pa = block + <usize>r * rowBytes;
-        let pb = strip;
-        for (let kk = 0; kk < k; kk++) {
-          const a0 = v128.load32_splat(pa);
-          c0 = f32x4.add(c0, f32x4.mul(a0, v128.load(pb)));
-          c1 = f32x4.add(c1, f32x4.mul(a0, v128.load(pb, 16)));
-          pa += 4;
-          pb += 32;
-        }
-        const t = out + <usize>(p0 + r) * outRow + (<usize>j << 2);
-        v128.store(t, c0); v128.store(t, c1, 16);
+        row1x8(block + <usize>r * rowBytes, 4, strip, 32, k, out + <usize>(p0 + r) * outRow + (<usize>j << 2), false);
       }
     }
   }
@@ -504,62 +408,21 @@ export function matMulTransposedA(a: usize, m: i32, k: i32, b: usize, n: i32, ou
   const bRow = <usize>n << 2;
   let q = 0;
   for (; q + 4 <= k; q += 4) {
+    const a0 = a + (<usize>q << 2);
     for (let j = 0; j < n; j += 8) {
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      let pa = a + (<usize>q << 2);
-      let pb = b + (<usize>j << 2);
-      for (let i = 0; i < m; i++) {
-        const b0 = v128.load(pb);
-        const b1 = v128.load(pb, 16);
-        const a0 = v128.load32_splat(pa);
-        c00 = f32x4.add(c00, f32x4.mul(a0, b0));
-        c01 = f32x4.add(c01, f32x4.mul(a0, b1));
-        const a1 = v128.load32_splat(pa, 4);
-        c10 = f32x4.add(c10, f32x4.mul(a1, b0));
-        c11 = f32x4.add(c11, f32x4.mul(a1, b1));
-        const a2 = v128.load32_splat(pa, 8);
-        c20 = f32x4.add(c20, f32x4.mul(a2, b0));
-        c21 = f32x4.add(c21, f32x4.mul(a2, b1));
-        const a3 = v128.load32_splat(pa, 12);
-        c30 = f32x4.add(c30, f32x4.mul(a3, b0));
-        c31 = f32x4.add(c31, f32x4.mul(a3, b1));
-        pa += aRow;
-        pb += bRow;
-      }
-      const t0 = out + ((<usize>q * <usize>n + <usize>j) << 2);
-      const t1 = t0 + bRow;
-      const t2 = t1 + bRow;
-      const t3 = t2 + bRow;
-      v128.store(t0, c00); v128.store(t0, c01, 16);
-      v128.store(t1, c10); v128.store(t1, c11, 16);
-      v128.store(t2, c20); v128.store(t2, c21, 16);
-      v128.store(t3, c30); v128.store(t3, c31, 16);
+      tile4x8(a0, a0 + 4, a0 + 8, a0 + 12, aRow, b + (<usize>j << 2), bRow, m, out + ((<usize>q * <usize>n + <usize>j) << 2), bRow, false);
     }
   }
   for (; q < k; q++) {
     for (let j = 0; j < n; j += 8) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-      let pa = a + (<usize>q << 2);
-      let pb = b + (<usize>j << 2);
-      for (let i = 0; i < m; i++) {
-        const a0 = v128.load32_splat(pa);
-        c0 = f32x4.add(c0, f32x4.mul(a0, v128.load(pb)));
-        c1 = f32x4.add(c1, f32x4.mul(a0, v128.load(pb, 16)));
-        pa += aRow;
-        pb += bRow;
-      }
-      const t = out + ((<usize>q * <usize>n + <usize>j) << 2);
-      v128.store(t, c0); v128.store(t, c1, 16);
+      row1x8(a + (<usize>q << 2), aRow, b + (<usize>j << 2), bRow, m, out + ((<usize>q * <usize>n + <usize>j) << 2), false);
     }
   }
 }
 
-/** Bytes of scratch `matMulTransposedB` needs: a transposed and packed in strips of 8 rows. */
+/** Bytes of scratch `matMulTransposedB` needs: a transposed and packed in strips of 8 rows, and one 4 x 8 tile. */
 export function matMulTransposedBScratchBytes(m: i32, k: i32): i32 {
-  return (((m + 7) >> 3) * k * 8) << 2;
+  return ((((m + 7) >> 3) * k * 8) << 2) + 128;
 }
 
 /** out[i .. i+3][q .. q+3] = the 4 x 4 block whose row r, lanes i .. i+3, is `r0` .. `r3` (output q + r), transposed; rows past m are not written. */
@@ -597,59 +460,21 @@ export function matMulTransposedB(a: usize, m: i32, k: i32, b: usize, n: i32, ou
   }
   const bRow = <usize>k << 2;
   const outRow = <usize>n << 2;
+  const tile = scratch + (<usize>(strips * k * 8) << 2);
   let q = 0;
   for (; q + 4 <= n; q += 4) {
+    const b0 = b + <usize>q * bRow;
     for (let s = 0; s < strips; s++) {
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      let pb0 = b + <usize>q * bRow;
-      let pb1 = pb0 + bRow;
-      let pb2 = pb1 + bRow;
-      let pb3 = pb2 + bRow;
-      let pa = scratch + (<usize>(s * k * 8) << 2);
-      for (let c = 0; c < k; c++) {
-        const a0 = v128.load(pa);
-        const a1 = v128.load(pa, 16);
-        const w0 = v128.load32_splat(pb0);
-        c00 = f32x4.add(c00, f32x4.mul(w0, a0));
-        c01 = f32x4.add(c01, f32x4.mul(w0, a1));
-        const w1 = v128.load32_splat(pb1);
-        c10 = f32x4.add(c10, f32x4.mul(w1, a0));
-        c11 = f32x4.add(c11, f32x4.mul(w1, a1));
-        const w2 = v128.load32_splat(pb2);
-        c20 = f32x4.add(c20, f32x4.mul(w2, a0));
-        c21 = f32x4.add(c21, f32x4.mul(w2, a1));
-        const w3 = v128.load32_splat(pb3);
-        c30 = f32x4.add(c30, f32x4.mul(w3, a0));
-        c31 = f32x4.add(c31, f32x4.mul(w3, a1));
-        pa += 32;
-        pb0 += 4; pb1 += 4; pb2 += 4; pb3 += 4;
-      }
+      tile4x8(b0, b0 + bRow, b0 + 2 * bRow, b0 + 3 * bRow, 4, scratch + (<usize>(s * k * 8) << 2), 32, k, tile, 32, false);
       const o = out + (<usize>q << 2);
-      storeTransposed4(o, outRow, s * 8, m, c00, c10, c20, c30);
-      storeTransposed4(o, outRow, s * 8 + 4, m, c01, c11, c21, c31);
+      storeTransposed4(o, outRow, s * 8, m, v128.load(tile), v128.load(tile, 32), v128.load(tile, 64), v128.load(tile, 96));
+      storeTransposed4(o, outRow, s * 8 + 4, m, v128.load(tile, 16), v128.load(tile, 48), v128.load(tile, 80), v128.load(tile, 112));
     }
   }
   for (; q < n; q++) {
     for (let s = 0; s < strips; s++) {
-      let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-      let pb = b + <usize>q * bRow;
-      let pa = scratch + (<usize>(s * k * 8) << 2);
-      for (let c = 0; c < k; c++) {
-        const w = v128.load32_splat(pb);
-        c0 = f32x4.add(c0, f32x4.mul(w, v128.load(pa)));
-        c1 = f32x4.add(c1, f32x4.mul(w, v128.load(pa, 16)));
-        pa += 32;
-        pb += 4;
-      }
-      for (let l = 0; l < 8 && s * 8 + l < m; l++) {
-        const v = l < 4 ? c0 : c1;
-        const lane = l & 3;
-        const x = lane === 0 ? f32x4.extract_lane(v, 0) : lane === 1 ? f32x4.extract_lane(v, 1) : lane === 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
-        store<f32>(out + <usize>(s * 8 + l) * outRow + (<usize>q << 2), x);
-      }
+      row1x8(b + <usize>q * bRow, 4, scratch + (<usize>(s * k * 8) << 2), 32, k, tile, false);
+      for (let l = 0; l < 8 && s * 8 + l < m; l++) store<f32>(out + <usize>(s * 8 + l) * outRow + (<usize>q << 2), load<f32>(tile + (<usize>l << 2)));
     }
   }
 }
