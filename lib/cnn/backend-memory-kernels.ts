@@ -37,8 +37,7 @@ export interface ConvKernels {
   matMulTransposedA(a: number, m: number, k: number, b: number, n: number, out: number): void;
   matMulTransposedBScratchBytes(m: number, k: number): number;
   matMulTransposedB(a: number, m: number, k: number, b: number, n: number, out: number, scratch: number): void;
-  inputGradientScratchBytes(k: number, co: number): number;
-  convForwardScratchBytes(k: number, co: number): number;
+  blockedScratchBytes(k: number, co: number): number;
   convForward(x: number, n: number, h: number, w: number, ci: number, filter: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, out: number, scratch: number): void;
   inputGradient(dy: number, n: number, oh: number, ow: number, co: number, filter: number, h: number, w: number, ci: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, dx: number, scratch: number): void;
 }

@@ -191,7 +191,7 @@ function conv2dWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInf
   const fast = co % 8 === 0 && n * oh * ow > 0 ? convKernelsFor(f32(wasm, x).buffer) : null;
   if (fast === null) return stock(args);
   const out = wasm.makeOutput(info.outShape.slice(), "float32");
-  const scratch = wasm.makeOutput([Math.ceil(fast.convForwardScratchBytes(kh * kw * ci, co) / 4)], "float32");
+  const scratch = wasm.makeOutput([Math.ceil(fast.blockedScratchBytes(kh * kw * ci, co) / 4)], "float32");
   const ptr = (t: TensorInfo) => f32(wasm, t).byteOffset;
   const { top, left } = info.padInfo;
   fast.convForward(ptr(x), n, h, w, ci, ptr(filter), oh, ow, co, kh, kw, sh, sw, top, left, ptr(out), ptr(scratch));
@@ -217,7 +217,7 @@ function conv2dBackpropInputWasm(args: KernelArgs, stock: KernelFunc): TensorInf
   if (fused !== null) {
     // Product and col2im in one pass (assembly/conv-kernels.ts, inputGradient): same sums, same order.
     const dx = wasm.makeOutput(inputShape.slice(), "float32");
-    const scratch = wasm.makeOutput([Math.ceil(fused.inputGradientScratchBytes(k, co) / 4)], "float32");
+    const scratch = wasm.makeOutput([Math.ceil(fused.blockedScratchBytes(k, co) / 4)], "float32");
     const ptr = (t: TensorInfo) => f32(wasm, t).byteOffset;
     const { top, left } = info.padInfo;
     fused.inputGradient(ptr(dy), n, oh, ow, co, ptr(filter), h, w, ci, kh, kw, sh, sw, top, left, ptr(dx), ptr(scratch));

@@ -262,11 +262,14 @@ export function matMulFewRows(a: usize, m: i32, k: i32, b: usize, n: i32, out: u
   }
 }
 
-/** Output pixels per block of `inputGradient`: their dy rows and the packed filter strip stay in cache. */
+/**
+ * Output pixels per block of `inputGradient` and `convForward`: the block's rows (dy, or gathered patches)
+ * and a packed filter strip stay in cache.
+ */
 const PIXELS: i32 = 32;
 
-/** Bytes of scratch `inputGradient` needs: the packed filter and a block's columns. */
-export function inputGradientScratchBytes(k: i32, co: i32): i32 {
+/** Bytes of scratch `inputGradient` and `convForward` need for a filter of k x co: the packed filter and a block of PIXELS rows of k. */
+export function blockedScratchBytes(k: i32, co: i32): i32 {
   return (k * co + PIXELS * k) << 2;
 }
 
@@ -278,7 +281,7 @@ export function inputGradientScratchBytes(k: i32, co: i32): i32 {
  * by pixel in order. Each cols value sums its co products one after another from 0 in float32 as XNNPACK's
  * product does, and dx receives the pixels' rows in col2im's order, so the bytes are those of that product
  * followed by col2im; cols (11 MB for conv2 at batch 32) is never written out. `scratch` holds
- * inputGradientScratchBytes(k, co) bytes.
+ * blockedScratchBytes(k, co) bytes.
  */
 export function inputGradient(
   dy: usize, n: i32, oh: i32, ow: i32, co: i32, filter: usize,
@@ -342,22 +345,14 @@ export function inputGradient(
   }
 }
 
-/** Output pixels per block of `convForward`: their gathered patches and a filter strip stay in cache. */
-const FORWARD_PIXELS: i32 = 32;
-
-/** Bytes of scratch `convForward` needs: the packed filter and a block's patches. */
-export function convForwardScratchBytes(k: i32, co: i32): i32 {
-  return (k * co + FORWARD_PIXELS * k) << 2;
-}
-
 /**
  * A convolution without bias: out [n, oh, ow, co] = the receptive fields of x [n, h, w, ci] times filter
  * [k = kh*kw*ci, co] (co a multiple of 8). The filter is packed into strips [co/8][k][8]; per block of
- * FORWARD_PIXELS output pixels the patches are gathered (as filterGradient gathers them) and each strip's
+ * PIXELS output pixels the patches are gathered (as filterGradient gathers them) and each strip's
  * 4 x 8 tiles accumulate in registers. Each output sums its k products one after another from 0 in
  * float32, in (fy, fx, ci) order with zeros outside the image, as XNNPACK's convolution does (its products
  * with the padding's zeros leave a sum unchanged), so the bytes are the same. `scratch` holds
- * convForwardScratchBytes(k, co) bytes.
+ * blockedScratchBytes(k, co) bytes.
  */
 export function convForward(
   x: usize, n: i32, h: i32, w: i32, ci: i32, filter: usize,
@@ -380,8 +375,8 @@ export function convForward(
   }
   const total = n * oh * ow;
   const rowBytes = <usize>k << 2;
-  for (let p0 = 0; p0 < total; p0 += FORWARD_PIXELS) {
-    const nb = min(FORWARD_PIXELS, total - p0);
+  for (let p0 = 0; p0 < total; p0 += PIXELS) {
+    const nb = min(PIXELS, total - p0);
     gatherPatches(x, h, w, ci, oh, ow, kh, kw, sh, sw, top, left, p0, nb, block, rowBytes);
     for (let j = 0; j < co; j += 8) {
       const strip = packed + (<usize>(j * k) << 2);
