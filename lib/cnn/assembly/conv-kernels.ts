@@ -206,25 +206,12 @@ export function col2im(
 ): void {
   const runBytes = <usize>ci << 2;
   memory.fill(dx, 0, <usize>(n * h * w) * runBytes);
-  const vectorBytes = runBytes & ~15;
   let src = cols;
   const rowBytes = <usize>(kh * kw) * runBytes;
   for (let b = 0; b < n; b++) {
     for (let y = 0; y < oh; y++) {
       for (let x = 0; x < ow; x++) {
-        for (let fy = 0; fy < kh; fy++) {
-          const iy = y * sh + fy - top;
-          if (iy < 0 || iy >= h) continue;
-          for (let fx = 0; fx < kw; fx++) {
-            const ix = x * sw + fx - left;
-            if (ix < 0 || ix >= w) continue;
-            const d = dx + (<usize>(b * h + iy) * <usize>w + <usize>ix) * runBytes;
-            const s = src + <usize>(fy * kw + fx) * runBytes;
-            let o: usize = 0;
-            for (; o < vectorBytes; o += 16) v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
-            for (; o < runBytes; o += 4) store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
-          }
-        }
+        addPixelColumns(src, b, y, x, h, w, ci, kh, kw, sh, sw, top, left, dx);
         src += rowBytes;
       }
     }
@@ -326,12 +313,13 @@ export function inputGradient(
   }
 }
 
-/** dx[b, y*sh + fy - top, x*sw + fx - left, :] += src[(fy*kw + fx)*ci : +ci] for the taps inside the image, in tap order (ci a multiple of 4). */
+/** dx[b, y*sh + fy - top, x*sw + fx - left, :] += src[(fy*kw + fx)*ci : +ci] for the taps inside the image, in tap order, four channels per f32x4 addition. */
 @inline function addPixelColumns(
   src: usize, b: i32, y: i32, x: i32, h: i32, w: i32, ci: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32, dx: usize,
 ): void {
   const runBytes = <usize>ci << 2;
+  const vectorBytes = runBytes & ~15;
   for (let fy = 0; fy < kh; fy++) {
     const iy = y * sh + fy - top;
     if (iy < 0 || iy >= h) continue;
@@ -340,7 +328,9 @@ export function inputGradient(
       if (ix < 0 || ix >= w) continue;
       const d = dx + (<usize>(b * h + iy) * <usize>w + <usize>ix) * runBytes;
       const s = src + <usize>(fy * kw + fx) * runBytes;
-      for (let o: usize = 0; o < runBytes; o += 16) v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+      let o: usize = 0;
+      for (; o < vectorBytes; o += 16) v128.store(d + o, f32x4.add(v128.load(d + o), v128.load(s + o)));
+      for (; o < runBytes; o += 4) store<f32>(d + o, load<f32>(d + o) + load<f32>(s + o));
     }
   }
 }
