@@ -85,6 +85,21 @@ function f32(backend: BackendWasm, t: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(t) as Float32Array;
 }
 
+/**
+ * Runs one of our kernels (assembly/conv-kernels.ts) into a new float32 output of `shape`, with a scratch
+ * buffer of `scratchBytes` (none for 0) in the backend's memory, freed after: `kernel` gets the byte offset of
+ * any tensor, the output's and the scratch's, all taken after both allocations (growing the memory detaches
+ * earlier views).
+ */
+function runInHeap(wasm: BackendWasm, shape: number[], scratchBytes: number, kernel: (ptr: (t: TensorInfo) => number, out: number, scratch: number) => void): TensorInfo {
+  const out = wasm.makeOutput(shape, "float32");
+  const scratch = scratchBytes > 0 ? wasm.makeOutput([Math.ceil(scratchBytes / 4)], "float32") : null;
+  const ptr = (t: TensorInfo) => f32(wasm, t).byteOffset;
+  kernel(ptr, ptr(out), scratch === null ? 0 : ptr(scratch));
+  if (scratch !== null) wasm.disposeData(scratch.dataId);
+  return out;
+}
+
 function convInfoOf(
   xShape: number[],
   filterShape: number[],
@@ -126,13 +141,10 @@ function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs): Tenso
   const fast = co % 8 === 0 ? convKernelsFor(f32(wasm, x).buffer) : null;
   if (fast !== null) {
     // The blocked WebAssembly kernel (assembly/conv-kernels.ts); tf.js keeps x and dy in the same memory.
-    const out = wasm.makeOutput(filterShape.slice(), "float32");
-    const scratch = wasm.makeOutput([Math.ceil(fast.filterGradientScratchBytes(k, co) / 4)], "float32");
-    const ptr = (t: TensorInfo) => f32(wasm, t).byteOffset;
     const { top, left } = info.padInfo;
-    fast.filterGradient(ptr(x), n, h, w, ci, ptr(dy), oh, ow, co, kh, kw, sh, sw, top, left, ptr(out), ptr(scratch));
-    wasm.disposeData(scratch.dataId);
-    return out;
+    return runInHeap(wasm, filterShape.slice(), fast.filterGradientScratchBytes(k, co), (ptr, out, scratch) => {
+      fast.filterGradient(ptr(x), n, h, w, ci, ptr(dy), oh, ow, co, kh, kw, sh, sw, top, left, out, scratch);
+    });
   }
   const cols = wasm.makeOutput([1, k, p], "float32");
   // Views only after the last allocation: growing the wasm memory detaches earlier views.
@@ -190,13 +202,10 @@ function conv2dWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInf
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const fast = co % 8 === 0 && n * oh * ow > 0 ? convKernelsFor(f32(wasm, x).buffer) : null;
   if (fast === null) return stock(args);
-  const out = wasm.makeOutput(info.outShape.slice(), "float32");
-  const scratch = wasm.makeOutput([Math.ceil(fast.blockedScratchBytes(kh * kw * ci, co) / 4)], "float32");
-  const ptr = (t: TensorInfo) => f32(wasm, t).byteOffset;
   const { top, left } = info.padInfo;
-  fast.convForward(ptr(x), n, h, w, ci, ptr(filter), oh, ow, co, kh, kw, sh, sw, top, left, ptr(out), ptr(scratch));
-  wasm.disposeData(scratch.dataId);
-  return out;
+  return runInHeap(wasm, info.outShape.slice(), fast.blockedScratchBytes(kh * kw * ci, co), (ptr, out, scratch) => {
+    fast.convForward(ptr(x), n, h, w, ci, ptr(filter), oh, ow, co, kh, kw, sh, sw, top, left, out, scratch);
+  });
 }
 
 /** dx = col2im(dy [P, Co] x filter^T [Co, KH*KW*Ci]); delegates NCHW to the stock kernel. */
@@ -216,13 +225,10 @@ function conv2dBackpropInputWasm(args: KernelArgs, stock: KernelFunc): TensorInf
   const fused = ci % 8 === 0 ? convKernelsFor(f32(wasm, filter).buffer) : null;
   if (fused !== null) {
     // Product and col2im in one pass (assembly/conv-kernels.ts, inputGradient): same sums, same order.
-    const dx = wasm.makeOutput(inputShape.slice(), "float32");
-    const scratch = wasm.makeOutput([Math.ceil(fused.blockedScratchBytes(k, co) / 4)], "float32");
-    const ptr = (t: TensorInfo) => f32(wasm, t).byteOffset;
     const { top, left } = info.padInfo;
-    fused.inputGradient(ptr(dy), n, oh, ow, co, ptr(filter), h, w, ci, kh, kw, sh, sw, top, left, ptr(dx), ptr(scratch));
-    wasm.disposeData(scratch.dataId);
-    return dx;
+    return runInHeap(wasm, inputShape.slice(), fused.blockedScratchBytes(k, co), (ptr, dx, scratch) => {
+      fused.inputGradient(ptr(dy), n, oh, ow, co, ptr(filter), h, w, ci, kh, kw, sh, sw, top, left, dx, scratch);
+    });
   }
   const transpose = tf.getKernel("Transpose", "wasm").kernelFunc;
   const filterT = transpose({ inputs: { x: view(filter, [k, co]) }, backend, attrs: { perm: [1, 0] } }) as TensorInfo;
@@ -276,12 +282,13 @@ function batchMatMulWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | Tens
   const batchA = a.shape.slice(0, -2).reduce((s, d) => s * d, 1);
   const batchB = b.shape.slice(0, -2).reduce((s, d) => s * d, 1);
   if (batchA !== 1 || batchB !== 1 || a.dtype !== "float32" || b.dtype !== "float32") return stock(args);
-  // The input gradient only when b is the large operand (a layer's weights), as viaTransposedProduct.
-  const few = !transposeB || sizeOf(b.shape) > 4 * sizeOf(a.shape) ? fewRowsProduct(args, transposeA, transposeB) : null;
+  // With b transposed, only when b is the large operand (a layer's weights, the dense input gradient).
+  const largeB = sizeOf(b.shape) > 4 * sizeOf(a.shape);
+  const few = !transposeB || largeB ? fewRowsProduct(args, transposeA, transposeB) : null;
   if (few !== null) return few;
   if (!transposeA && !transposeB) return stock(args);
   const transpose = tf.getKernel("Transpose", "wasm").kernelFunc;
-  if (transposeB && !transposeA && sizeOf(b.shape) > 4 * sizeOf(a.shape)) return viaTransposedProduct(args, transpose);
+  if (transposeB && !transposeA && largeB) return viaTransposedProduct(args, transpose);
   const flip = (t: TensorInfo): TensorInfo => {
     const r = t.shape[t.shape.length - 2];
     const c = t.shape[t.shape.length - 1];
@@ -328,15 +335,11 @@ function fewRowsProduct(args: KernelArgs, transposeA: boolean, transposeB: boole
   const fast = convKernelsFor(f32(wasm, a).buffer);
   if (fast === null) return null;
   const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const out = wasm.makeOutput(outer.concat([rows, n]), "float32");
-  const scratch = transposeB ? wasm.makeOutput([Math.ceil(fast.matMulTransposedBScratchBytes(m, k) / 4)], "float32") : null;
-  // Offsets only after the allocations: growing the memory detaches earlier views.
-  const ptr = (t: TensorInfo) => f32(wasm, t).byteOffset;
-  if (transposeA) fast.matMulTransposedA(ptr(a), m, k, ptr(b), n, ptr(out));
-  else if (transposeB) fast.matMulTransposedB(ptr(a), m, k, ptr(b), n, ptr(out), ptr(scratch as TensorInfo));
-  else fast.matMulFewRows(ptr(a), m, k, ptr(b), n, ptr(out));
-  if (scratch !== null) wasm.disposeData(scratch.dataId);
-  return out;
+  return runInHeap(wasm, outer.concat([rows, n]), transposeB ? fast.matMulTransposedBScratchBytes(m, k) : 0, (ptr, out, scratch) => {
+    if (transposeA) fast.matMulTransposedA(ptr(a), m, k, ptr(b), n, out);
+    else if (transposeB) fast.matMulTransposedB(ptr(a), m, k, ptr(b), n, out, scratch);
+    else fast.matMulFewRows(ptr(a), m, k, ptr(b), n, out);
+  });
 }
 
 /**
