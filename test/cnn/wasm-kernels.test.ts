@@ -39,6 +39,16 @@ function outShape(c: ConvCase): [number, number, number, number] {
 const LIMIT = 1e-5;
 
 /**
+ * The rows of `values` (row-major, `cols` wide) followed by zero rows up to 65, one more than the dense
+ * products' kernels take, so that the product runs on XNNPACK: the reference for their bytes.
+ */
+function beyondFewRows(values: Float32Array, cols: number): tf.Tensor2D {
+  const tall = new Float32Array(65 * cols);
+  tall.set(values);
+  return tf.tensor2d(tall, [65, cols]);
+}
+
+/**
  * A product as a plain loop, the bytes XNNPACK's products and ours must give: out [rows, cols] with
  * out[i][j] = x(i, 0) * y(0, j) + x(i, 1) * y(1, j) + ..., summed from 0 one product after another in float32.
  */
@@ -116,11 +126,9 @@ test("BatchMatMul of few rows and a large transposed b (the dense input gradient
   for (const m of [1, 8, 13]) {
     const a = randomFloats(m * k, 60 + m);
     // Beyond 64 rows of a the product runs as XNNPACK's (b a^T)^T; each row of the result is a's row's own.
-    const tall = new Float32Array(65 * k);
-    tall.set(a);
     const [ours, stock] = await onBackend("wasm", () => [
       tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [n, k]), false, true),
-      tf.matMul(tf.tensor2d(tall, [65, k]), tf.tensor2d(b, [n, k]), false, true).slice([0, 0], [m, n]),
+      tf.matMul(beyondFewRows(a, k), tf.tensor2d(b, [n, k]), false, true).slice([0, 0], [m, n]),
     ]);
     assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(stock.buffer), `${m} rows against XNNPACK`);
     const loop = productLoop(m, k, n, (i, c) => a[i * k + c], (c, q) => b[q * k + c]);
@@ -146,11 +154,9 @@ test("BatchMatMul of few rows (the dense forward pass) on wasm gives the bytes o
   for (const m of [1, 6, 32]) {
     const a = randomFloats(m * k, 10 + m);
     // Beyond 64 rows the stock XNNPACK product runs; each of its rows is computed on its own.
-    const tall = new Float32Array(65 * k);
-    tall.set(a);
     const [ours, stock] = await onBackend("wasm", () => [
       tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])),
-      tf.matMul(tf.tensor2d(tall, [65, k]), tf.tensor2d(b, [k, n])).slice([0, 0], [m, n]),
+      tf.matMul(beyondFewRows(a, k), tf.tensor2d(b, [k, n])).slice([0, 0], [m, n]),
     ]);
     const loop = productLoop(m, k, n, (i, r) => a[i * k + r], (r, j) => b[r * n + j]);
     assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(stock.buffer), `${m} rows against XNNPACK`);
@@ -165,13 +171,9 @@ test("BatchMatMul of a transposed a over few rows (the dense weight gradient) on
     const a = randomFloats(m * k, 30 + m);
     const b = randomFloats(m * n, 40 + m);
     // Beyond 64 rows the transposed a is multiplied by XNNPACK; zero rows add zero products at the end.
-    const tallA = new Float32Array(65 * k);
-    tallA.set(a);
-    const tallB = new Float32Array(65 * n);
-    tallB.set(b);
     const [ours, stock] = await onBackend("wasm", () => [
       tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [m, n]), true, false),
-      tf.matMul(tf.tensor2d(tallA, [65, k]), tf.tensor2d(tallB, [65, n]), true, false),
+      tf.matMul(beyondFewRows(a, k), beyondFewRows(b, n), true, false),
     ]);
     const loop = productLoop(k, m, n, (q, i) => a[i * k + q], (i, j) => b[i * n + j]);
     assert.deepEqual(new Uint8Array(ours.buffer), new Uint8Array(loop.buffer), `${m} rows against the loop`);
