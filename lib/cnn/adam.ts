@@ -27,7 +27,7 @@ function ensureRegistered(): void {
     inputNames: ["p", "g", "m", "v"],
     outputs: ([shape]) => [{ shape: shape.slice() }, { shape: shape.slice() }, { shape: shape.slice() }],
     body: ([p, g, m, v], [pOut, mOut, vOut], _shapes, attrs) => {
-      const c = attrs as unknown as AdamConstants;
+      const c = attrs as unknown as AdamStepConstants;
       const kernel = adamKernelFor(p.buffer);
       if (kernel !== null) {
         kernel.adamUpdate(p.length, p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, pOut.byteOffset, mOut.byteOffset, vOut.byteOffset, c.b1, c.oneMinusB1, c.b2, c.oneMinusB2, c.rootC2, c.eps, c.stepSize);
@@ -47,8 +47,11 @@ function ensureRegistered(): void {
   });
 }
 
-/** The update's constants, rounded to float32 as tf.js rounds a number multiplied into a float32 tensor. */
-interface AdamConstants {
+/**
+ * The constants of one update, rounded to float32 as tf.js rounds a number multiplied into a float32
+ * tensor: what the WebAssembly kernels take (assembly/adam-step.ts).
+ */
+export interface AdamStepConstants {
   b1: number;
   oneMinusB1: number;
   b2: number;
@@ -106,24 +109,9 @@ export class Adam {
   /** Applies one update with `gradients` (same order and shapes as `variables`). */
   applyGradients(gradients: tf.Tensor[]): void {
     if (gradients.length !== this.variables.length) throw new Error(`Adam: ${gradients.length} gradients for ${this.variables.length} variables`);
-    this.step++;
-    const c1 = 1 - Math.pow(this.beta1, this.step);
-    const c2 = 1 - Math.pow(this.beta2, this.step);
-    // p -= (lr / c1) * m / (sqrt(v) / sqrt(c2) + eps), PyTorch's arrangement of the same expression.
-    const stepSize = this.learningRate / c1;
-    const rootC2 = Math.sqrt(c2);
     if ((TYPED_KERNEL_BACKENDS as readonly string[]).includes(tf.getBackend())) {
       ensureRegistered();
-      const f = Math.fround;
-      const constants: AdamConstants = {
-        b1: f(this.beta1),
-        oneMinusB1: f(1 - this.beta1),
-        b2: f(this.beta2),
-        oneMinusB2: f(1 - this.beta2),
-        rootC2: f(rootC2),
-        eps: f(this.epsilon),
-        stepSize: f(stepSize),
-      };
+      const constants = this.nextStep();
       tf.tidy(() => {
         this.variables.forEach((p, i) => {
           const inputs = { p, g: gradients[i], m: this.m[i], v: this.v[i] };
@@ -135,6 +123,8 @@ export class Adam {
       });
       return;
     }
+    this.step++;
+    const { stepSize, rootC2 } = this.corrections();
     tf.tidy(() => {
       this.variables.forEach((p, i) => {
         const g = gradients[i];
@@ -146,6 +136,33 @@ export class Adam {
         this.v[i].assign(v);
       });
     });
+  }
+
+  /**
+   * Counts one more update and returns its constants, for an update applied outside this object (the
+   * threads of data-parallel training, shared-adam.ts), which then hands the moments back with setState.
+   */
+  nextStep(): AdamStepConstants {
+    this.step++;
+    const { stepSize, rootC2 } = this.corrections();
+    const f = Math.fround;
+    return {
+      b1: f(this.beta1),
+      oneMinusB1: f(1 - this.beta1),
+      b2: f(this.beta2),
+      oneMinusB2: f(1 - this.beta2),
+      rootC2: f(rootC2),
+      eps: f(this.epsilon),
+      stepSize: f(stepSize),
+    };
+  }
+
+  /** The bias corrections of update number `step`, in float64. */
+  private corrections(): { stepSize: number; rootC2: number } {
+    const c1 = 1 - Math.pow(this.beta1, this.step);
+    const c2 = 1 - Math.pow(this.beta2, this.step);
+    // p -= (lr / c1) * m / (sqrt(v) / sqrt(c2) + eps), PyTorch's arrangement of the same expression.
+    return { stepSize: this.learningRate / c1, rootC2: Math.sqrt(c2) };
   }
 
   /** A copy of the state (for checkpoints). */

@@ -2,14 +2,17 @@
  * Entry point of one data-parallel training thread (parallel-trainer.ts): its own wasm backend and copy of
  * the CNN2D; for each step it reads the weights and its share of the batch from shared memory, computes the
  * gradient of the batch's mean loss restricted to its samples (so the threads' gradients add up to the
- * batch's), with batch norm synchronised across threads (batch-norm-block.ts, shared-reducer.ts), and writes
- * the gradient into its own slot. Does nothing when imported outside such a thread.
+ * batch's), with batch norm synchronised across threads (batch-norm-block.ts, shared-reducer.ts), writes
+ * the gradient into its own slot, and once every thread has, adds the slots and applies Adam over its own
+ * stretch of the weights (shared-adam.ts). Does nothing when imported outside such a thread.
  */
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { CNN_IMAGE_SIZE, CNN_INPUT_CHANNELS, CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH } from "./architecture";
 import { initBackend } from "./backend";
+import type { AdamStepConstants } from "./adam";
 import { setBatchNormSync } from "./batch-norm-block";
+import { addSlotsAndUpdate, type SharedAdamLayout, sharedAdamKernel, sharedAdamViews, type SharedWasmMemory } from "./shared-adam";
 import { reducerSlotLength, SharedReducer } from "./shared-reducer";
 import { trainingForward } from "./training-forward";
 import { copyTensorInto } from "./typed-kernel";
@@ -19,13 +22,13 @@ export const PARALLEL_TRAIN_WORKER_KIND = "seismic-xai/cnn-parallel-train";
 
 /** Shared memory of one trainer, as views are made of it on both sides (float32 unless named otherwise). */
 export interface ParallelTrainBuffers {
-  /** Every weight of model.weights, in that order, flattened. */
-  weights: SharedArrayBuffer;
   /**
-   * One slot per thread: the gradient of every trainable weight, in model.trainableWeights order. After a
-   * step, slot 0 holds the sum over the participating threads (addSlotsInRankOrder).
+   * The trainable weights (model.trainableWeights order, flattened), Adam's moments and one gradient slot
+   * per thread, laid out as `layout` says (shared-adam.ts). After a step, slot 0 holds the sum over the
+   * participating threads.
    */
-  grads: SharedArrayBuffer[];
+  adam: SharedWasmMemory;
+  layout: SharedAdamLayout;
   /** The non-trainable weights (batch-norm moving statistics) after the step, written by thread 0. */
   moving: SharedArrayBuffer;
   /**
@@ -49,7 +52,10 @@ export interface ParallelTrainWorkerData {
   buffers: ParallelTrainBuffers;
 }
 
-/** One step: samples [start, end) of the batch of `batchTotal` in batch buffer `buffer`, shared by `participants` threads. */
+/**
+ * One step: samples [start, end) of the batch of `batchTotal` in batch buffer `buffer`, shared by
+ * `participants` threads, then the Adam update with the constants `update`.
+ */
 export interface ParallelTrainStep {
   type: "step";
   buffer: 0 | 1;
@@ -57,6 +63,7 @@ export interface ParallelTrainStep {
   end: number;
   batchTotal: number;
   participants: number;
+  update: AdamStepConstants;
 }
 
 /** A thread's answer: its samples' share of the batch's mean loss and their correct count, or an error. */
@@ -70,7 +77,8 @@ export function shareOf(rank: number, total: number, participants: number): { st
 /**
  * Adds the gradient slots of `participants` threads into slot 0, over thread `rank`'s contiguous stretch of
  * the weights (the participants' stretches cover them all): slot 0 + slot 1 + ... in rank order, each sum
- * rounded to float32, so the bytes do not depend on which thread adds which stretch.
+ * rounded to float32, so the bytes do not depend on which thread adds which stretch. The reference of the
+ * sum the threads' WebAssembly kernel makes (assembly/shared-adam-kernel.ts).
  */
 export function addSlotsInRankOrder(slots: Float32Array[], participants: number, rank: number): void {
   const { start, end } = shareOf(rank, slots[0].length, participants);
@@ -84,17 +92,17 @@ export function addSlotsInRankOrder(slots: Float32Array[], participants: number,
 async function serve(data: ParallelTrainWorkerData): Promise<void> {
   const port = parentPort;
   if (port === null) return;
-  const reducer = new SharedReducer(data.buffers.reducer, data.rank, 1, reducerSlotLength(data.buffers.grads.length));
+  const layout = data.buffers.layout;
+  const reducer = new SharedReducer(data.buffers.reducer, data.rank, 1, reducerSlotLength(layout.threads));
   try {
     const backend = await initBackend({ prefer: "wasm", log: false });
     if (backend !== "wasm" && backend !== "cpu") throw new Error(`data-parallel training needs the wasm or cpu backend, got ${backend}`);
     const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: data.modelTopology, weightSpecs: data.weightSpecs, weightData: data.weightData }));
     setBatchNormSync(reducer);
-    const all = model.weights;
     const trainable = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const weights = new Float32Array(data.buffers.weights);
-    const slots = data.buffers.grads.map((b) => new Float32Array(b));
-    const grads = slots[data.rank];
+    const shared = sharedAdamViews(data.buffers.adam, layout);
+    const kernel = sharedAdamKernel(data.buffers.adam);
+    const grads = shared.slots[data.rank];
     const moving = new Float32Array(data.buffers.moving);
     const xs = data.buffers.x.map((b) => new Float32Array(b));
     const labelSets = data.buffers.labels.map((b) => new Int32Array(b));
@@ -102,11 +110,14 @@ async function serve(data: ParallelTrainWorkerData): Promise<void> {
       try {
         reducer.participants = step.participants;
         tf.tidy(() => {
-          let offset = 0;
-          for (const w of all) {
-            const size = w.shape.reduce((p: number, d) => p * (d as number), 1);
-            w.write(tf.tensor(weights.subarray(offset, offset + size), w.shape as number[]));
-            offset += size;
+          // The weights after the last step's update; the moving statistics as thread 0 left them.
+          for (const [weights, source] of [[model.trainableWeights, shared.params], [model.nonTrainableWeights, moving]] as const) {
+            let offset = 0;
+            for (const w of weights) {
+              const size = w.shape.reduce((p: number, d) => p * (d as number), 1);
+              w.write(tf.tensor(source.subarray(offset, offset + size), w.shape as number[]));
+              offset += size;
+            }
           }
         });
         const n = step.end - step.start;
@@ -130,11 +141,11 @@ async function serve(data: ParallelTrainWorkerData): Promise<void> {
           copyTensorInto(g[v.name], grads, offset);
           offset += v.size;
         }
-        if (step.participants > 1) {
-          // Every slot is written: each thread adds its own stretch of the weights across the slots.
-          reducer.barrier();
-          addSlotsInRankOrder(slots, step.participants, data.rank);
-        }
+        // Every slot is written (and every thread has read the weights): each thread adds its own stretch of
+        // the weights across the slots and updates it.
+        if (step.participants > 1) reducer.barrier();
+        const stretch = shareOf(data.rank, layout.nTrainable, step.participants);
+        addSlotsAndUpdate(kernel, layout, stretch.start, stretch.end, step.participants, step.update);
         if (data.rank === 0) {
           let o = 0;
           for (const w of model.nonTrainableWeights) {

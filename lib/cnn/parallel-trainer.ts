@@ -1,10 +1,12 @@
 /**
  * Data-parallel training of one CNN2D on several worker threads (the stock wasm backend runs one thread
  * under Node, docs/tfjs-training.md "Threads"): each step, every thread computes the gradient of the batch's
- * mean loss over its contiguous share of the batch (parallel-train-worker.ts), the threads add their
- * gradients in thread order (each over its own stretch of the weights, so no thread adds them all), and this
- * thread applies Adam once, so the model, its optimiser state and its checkpoints live here as in one-thread
- * training.
+ * mean loss over its contiguous share of the batch (parallel-train-worker.ts), then each thread, over its
+ * own stretch of the weights, adds the threads' gradients in thread order and applies Adam there
+ * (shared-adam.ts). The weights and Adam's moments stay in the threads' shared memory during training, and
+ * this thread takes them back into the model and the optimiser with `sync` (after each epoch, for
+ * validation and checkpoints), so checkpoints and resumes work as in one-thread training. The updates are
+ * the bytes `Adam.applyGradients` computes from the summed gradient.
  *
  * Batch norm is synchronised: the threads exchange per-channel sums inside the fused batch-norm kernels, so
  * every thread normalises with the statistics of the whole batch, as the paper's one-process PyTorch
@@ -28,10 +30,12 @@ import {
   type ParallelTrainWorkerData,
   shareOf,
 } from "./parallel-train-worker";
+import type { Adam } from "./adam";
+import { createSharedAdamMemory, sharedAdamLayout, sharedAdamViews } from "./shared-adam";
 import { abortSharedReducer, sharedReducerBytes } from "./shared-reducer";
 import { copyTensorInto } from "./typed-kernel";
 
-/** What one data-parallel step returns: the batch's mean loss, correct count, and the summed gradients. */
+/** What one data-parallel step returns: the batch's mean loss, correct count, and the summed gradients it applied. */
 export interface ParallelStepResult {
   loss: number;
   correct: number;
@@ -52,23 +56,23 @@ export class DataParallelTrainer {
   private readonly labelSets: Int32Array[];
   /** The batch buffer the next `step` reads; `step` switches to the other as soon as it has started. */
   private current: 0 | 1 = 0;
-  private readonly weights: Float32Array;
-  /** Slot 0 of the gradients, where the threads leave their sum. */
-  private readonly gradSum: Float32Array;
+  private readonly shared: ReturnType<typeof sharedAdamViews>;
   private readonly moving: Float32Array;
   private failure: Error | null = null;
   private closed = false;
+  /** Whether a step has changed the shared weights since the last `sync`. */
+  private unsynced = false;
 
   private constructor(
     private readonly workers: Worker[],
     private readonly buffers: ParallelTrainBuffers,
     private readonly trainableSizes: number[],
     private readonly movingSizes: number[],
+    private readonly adam: Adam,
   ) {
     this.xs = buffers.x.map((b) => new Float32Array(b));
     this.labelSets = buffers.labels.map((b) => new Int32Array(b));
-    this.weights = new Float32Array(buffers.weights);
-    this.gradSum = new Float32Array(buffers.grads[0]);
+    this.shared = sharedAdamViews(buffers.adam, buffers.layout);
     this.moving = new Float32Array(buffers.moving);
     workers.forEach((w, i) => {
       w.on("error", (e) => this.fail(new Error(`training thread ${i} crashed: ${e.message}`)));
@@ -89,27 +93,55 @@ export class DataParallelTrainer {
     return this.labelSets[this.current];
   }
 
+  /** False once a thread has failed or the trainer is closed: its memory may then hold a half-done step. */
+  get usable(): boolean {
+    return this.failure === null && !this.closed;
+  }
+
   /** Number of threads. */
   get size(): number {
     return this.workers.length;
   }
 
-  /** Starts `nWorkers` threads for `model` (its architecture; weights are sent each step) and batches of up to `batchSize`. */
-  static async create(model: tf.LayersModel, nWorkers: number, batchSize: number): Promise<DataParallelTrainer> {
+  /**
+   * Starts `nWorkers` threads for `model` and batches of up to `batchSize`. The threads take over the
+   * model's weights and `adam`'s state (its variables must be the model's trainable weights, in order):
+   * each `step` updates them there, and `sync` brings them back.
+   */
+  static async create(model: tf.LayersModel, nWorkers: number, batchSize: number, adam: Adam): Promise<DataParallelTrainer> {
     if (!Number.isInteger(nWorkers) || nWorkers < 2) throw new Error(`DataParallelTrainer: needs at least 2 threads, got ${nWorkers}`);
+    const trainable = model.trainableWeights.map((w) => w.read());
+    if (adam.variables.length !== trainable.length || adam.variables.some((v, i) => v !== trainable[i])) {
+      throw new Error("DataParallelTrainer: the optimiser's variables are not the model's trainable weights");
+    }
     const { artifacts, weightSpecs, weightData } = await captureModelArtifacts(model, "DataParallelTrainer");
     const trainableSizes = model.trainableWeights.map((w) => sizeOf(w.shape));
     const movingSizes = model.nonTrainableWeights.map((w) => sizeOf(w.shape));
-    const nWeights = model.weights.reduce((s, w) => s + sizeOf(w.shape), 0);
-    const nTrainable = trainableSizes.reduce((s, k) => s + k, 0);
+    const layout = sharedAdamLayout(trainableSizes.reduce((s, k) => s + k, 0), nWorkers);
     const buffers: ParallelTrainBuffers = {
-      weights: new SharedArrayBuffer(4 * nWeights),
-      grads: Array.from({ length: nWorkers }, () => new SharedArrayBuffer(4 * nTrainable)),
+      adam: createSharedAdamMemory(layout),
+      layout,
       moving: new SharedArrayBuffer(4 * movingSizes.reduce((s, k) => s + k, 0)),
       x: [new SharedArrayBuffer(4 * batchSize * CNN_IMAGE_SIZE), new SharedArrayBuffer(4 * batchSize * CNN_IMAGE_SIZE)],
       labels: [new SharedArrayBuffer(4 * batchSize), new SharedArrayBuffer(4 * batchSize)],
       reducer: new SharedArrayBuffer(sharedReducerBytes(nWorkers)),
     };
+    const views = sharedAdamViews(buffers.adam, layout);
+    const state = adam.getState();
+    let offset = 0;
+    trainable.forEach((t, i) => {
+      copyTensorInto(t, views.params, offset);
+      views.m.set(state.m[i], offset);
+      views.v.set(state.v[i], offset);
+      offset += t.size;
+    });
+    const moving = new Float32Array(buffers.moving);
+    offset = 0;
+    for (const w of model.nonTrainableWeights) {
+      const t = w.read();
+      copyTensorInto(t, moving, offset);
+      offset += t.size;
+    }
     const workers: Worker[] = [];
     const ready: Promise<void>[] = [];
     for (let rank = 0; rank < nWorkers; rank++) {
@@ -137,27 +169,20 @@ export class DataParallelTrainer {
       await Promise.all(workers.map((w) => w.terminate()));
       throw e;
     }
-    return new DataParallelTrainer(workers, buffers, trainableSizes, movingSizes);
-  }
-
-  /** Copies every weight of `model` (model.weights order) to the threads; call before each step. */
-  writeWeights(model: tf.LayersModel): void {
-    let offset = 0;
-    for (const w of model.weights) {
-      const t = w.read();
-      copyTensorInto(t, this.weights, offset);
-      offset += t.size;
-    }
+    return new DataParallelTrainer(workers, buffers, trainableSizes, movingSizes, adam);
   }
 
   /**
-   * One step on the first `n` samples of `x` and `labels` (see ParallelStepResult). The threads are started
-   * before this returns, and `x` and `labels` then name the other buffer.
+   * One step on the first `n` samples of `x` and `labels`, the Adam update included (see
+   * ParallelStepResult). The threads are started before this returns, and `x` and `labels` then name the
+   * other buffer.
    */
   async step(n: number): Promise<ParallelStepResult> {
     if (this.closed) throw new Error("DataParallelTrainer: closed");
     if (this.failure !== null) throw this.failure;
     const participants = Math.min(this.workers.length, n);
+    const update = this.adam.nextStep();
+    this.unsynced = true;
     const buffer = this.current;
     this.current = buffer === 0 ? 1 : 0;
     const replies = await Promise.all(
@@ -176,6 +201,7 @@ export class DataParallelTrainer {
               ...shareOf(rank, n, participants),
               batchTotal: n,
               participants,
+              update,
             };
             worker.postMessage(step);
           }),
@@ -187,20 +213,42 @@ export class DataParallelTrainer {
       loss += r.loss;
       correct += r.correct;
     }
-    // The threads added their gradients into slot 0 (addSlotsInRankOrder), in thread order.
-    const grads: Float32Array[] = [];
-    let offset = 0;
-    for (const size of this.trainableSizes) {
-      grads.push(this.gradSum.subarray(offset, offset + size));
-      offset += size;
-    }
-    const moving: Float32Array[] = [];
-    offset = 0;
-    for (const size of this.movingSizes) {
-      moving.push(this.moving.slice(offset, offset + size));
-      offset += size;
-    }
+    // The threads added their gradients into slot 0 (addSlotsAndUpdate), in thread order.
+    const grads = this.split(this.shared.slots[0], this.trainableSizes);
+    const moving = this.split(this.moving, this.movingSizes).map((m) => m.slice());
     return { loss, correct, grads, moving };
+  }
+
+  /**
+   * Writes the threads' weights into `model` (the one the trainer was created for) and their Adam moments
+   * into the optimiser, whose step count `step` has kept; nothing when no step ran since the last sync.
+   * Call between steps.
+   */
+  sync(model: tf.LayersModel): void {
+    if (this.failure !== null) throw this.failure;
+    if (!this.unsynced) return;
+    this.unsynced = false;
+    const params = this.split(this.shared.params, this.trainableSizes);
+    model.trainableWeights.forEach((w, i) => tf.tidy(() => {
+      w.write(tf.tensor(params[i], w.shape as number[]));
+    }));
+    const moving = this.split(this.moving, this.movingSizes);
+    model.nonTrainableWeights.forEach((w, i) => tf.tidy(() => {
+      w.write(tf.tensor(moving[i], w.shape as number[]));
+    }));
+    const copy = (all: Float32Array) => this.split(all, this.trainableSizes).map((a) => a.slice());
+    this.adam.setState({ step: this.adam.step, m: copy(this.shared.m), v: copy(this.shared.v) });
+  }
+
+  /** Views of consecutive stretches of `all`, of the given sizes. */
+  private split(all: Float32Array, sizes: number[]): Float32Array[] {
+    const parts: Float32Array[] = [];
+    let offset = 0;
+    for (const size of sizes) {
+      parts.push(all.subarray(offset, offset + size));
+      offset += size;
+    }
+    return parts;
   }
 
   /** Stops the threads. */

@@ -150,7 +150,7 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
     setCnnMetadata(model, { standardization });
     const threads = workers > 1 ? `, ${workers} threads` : "";
     if (log) log(`training CNN2D on ${train.n} images (${val ? `${val.n} validation, ` : ""}batch ${batchSize}, ${epochs} epochs) on ${backend} (${path} path${threads})`);
-    if (workers > 1 && startEpoch < epochs) parallel = await DataParallelTrainer.create(model, workers, batchSize);
+    if (workers > 1 && startEpoch < epochs) parallel = await DataParallelTrainer.create(model, workers, batchSize, adam);
 
     const labelsTrain = Int32Array.from(train.labels as ArrayLike<number>);
     const ownX = parallel === null ? new Float32Array(batchSize * CNN_IMAGE_SIZE) : null;
@@ -188,7 +188,7 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
         } else {
           // The threads have their batch once the step has started: the next one is standardised into the
           // other buffer while they compute.
-          const pending = parallelTrainStep(model, adam, variables, parallel, b);
+          const pending = parallel.step(b);
           if (next < train.n) nextB = fillBatch(next);
           step = await pending;
         }
@@ -197,6 +197,9 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
         options.onBatch?.(epoch * train.n + start + b, epochs * train.n, `epoch ${epoch + 1}/${epochs}`);
         b = nextB;
       }
+      // The threads kept the weights and Adam's moments: the model and the optimiser take them back for the
+      // validation and the checkpoint.
+      parallel?.sync(model);
       trainSeconds += (performance.now() - t0) / 1000;
       trainSamples += train.n;
       let valAccuracy: number | null = null;
@@ -239,25 +242,11 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
       workers,
     };
   } finally {
+    // Interrupted between steps (a callback threw), the model keeps the last step's weights, as in one thread.
+    if (parallel?.usable) parallel.sync(model);
     adam.dispose();
     await parallel?.close();
   }
-}
-
-/** One step on the trainer's threads (its x and labels hold the batch); Adam and the model stay here. */
-async function parallelTrainStep(model: tf.LayersModel, adam: Adam, variables: tf.Variable[], trainer: DataParallelTrainer, b: number): Promise<{ loss: number; correct: number }> {
-  trainer.writeWeights(model);
-  const r = await trainer.step(b);
-  const grads = r.grads.map((g, i) => tf.tensor(g, variables[i].shape));
-  try {
-    adam.applyGradients(grads);
-  } finally {
-    tf.dispose(grads);
-  }
-  model.nonTrainableWeights.forEach((w, i) => tf.tidy(() => {
-    w.write(tf.tensor(r.moving[i], w.shape as number[]));
-  }));
-  return { loss: r.loss, correct: r.correct };
 }
 
 /** One optimisation step on a standardised batch; returns the batch's mean loss and correct count. */

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { Adam } from "../../lib/cnn/adam";
 import { buildCnn2d } from "../../lib/cnn/architecture";
 import { DataParallelTrainer } from "../../lib/cnn/parallel-trainer";
 import { addSlotsInRankOrder } from "../../lib/cnn/parallel-train-worker";
@@ -16,7 +17,7 @@ import { syntheticImages } from "./synthetic";
 const quiet = { log: false as const };
 const weightsOf = (model: tf.LayersModel): Float32Array[] => model.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array));
 
-test("two threads with synchronised batch norm give the one-thread gradients, loss and moving statistics", async () => {
+test("two threads with synchronised batch norm give the one-thread gradients, loss and moving statistics, and Adam's update of their sum", async () => {
   await useBackend("wasm");
   const n = 7; // odd: the threads' shares differ in size
   const data = syntheticImages(n, 5);
@@ -24,11 +25,11 @@ test("two threads with synchronised batch norm give the one-thread gradients, lo
   const labels = Int32Array.from(data.labels);
   const model = buildCnn2d({ seed: 4 });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const trainer = await DataParallelTrainer.create(model, 2, 8);
+  const adam = new Adam(variables);
+  const trainer = await DataParallelTrainer.create(model, 2, 8, adam);
   try {
     trainer.x.set(x);
     trainer.labels.set(labels);
-    trainer.writeWeights(model);
     const running = trainer.step(n);
     // While the threads compute, x and labels are the other buffer: a next batch written there (here
     // garbage) must not reach this step.
@@ -50,8 +51,22 @@ test("two threads with synchronised batch norm give the one-thread gradients, lo
     });
     model.nonTrainableWeights.forEach((w, i) => assert.ok(relativeError(parallel.moving[i], w.read().dataSync()) < 1e-6, w.originalName));
     tf.dispose([value, ...Object.values(grads)]);
+
+    // The threads applied Adam to the summed gradient: the bytes of Adam.applyGradients on a copy.
+    const copy = buildCnn2d({ seed: 4 });
+    const copyVariables = copy.trainableWeights.map((w) => w.read() as tf.Variable);
+    const reference = new Adam(copyVariables);
+    tf.tidy(() => reference.applyGradients(parallel.grads.map((g, i) => tf.tensor(g, copyVariables[i].shape))));
+    trainer.sync(model);
+    assert.equal(adam.step, 1);
+    variables.forEach((v, i) => assert.deepEqual(v.dataSync(), copyVariables[i].dataSync(), model.trainableWeights[i].originalName));
+    assert.deepEqual(adam.getState(), reference.getState());
+    model.nonTrainableWeights.forEach((w, i) => assert.deepEqual(w.read().dataSync(), parallel.moving[i], w.originalName));
+    reference.dispose();
+    copy.dispose();
   } finally {
     await trainer.close();
+    adam.dispose();
     model.dispose();
   }
 });

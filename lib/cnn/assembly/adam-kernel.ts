@@ -7,12 +7,14 @@
  * float32 operations of those ops in their order, so that the bytes are the same:
  *   m' = m * b1 + g * (1 - b1);  v' = v * b2 + (g * g) * (1 - b2);
  *   p' = p - (m' / (sqrt(v') / rootC2 + eps)) * stepSize
- * (wasm f32 arithmetic is IEEE binary32, sqrt correctly rounded, no fused multiply-add). The constants come
- * rounded to float32, as tf.js rounds a JavaScript number multiplied into a float32 tensor.
+ * (adam-step.ts, shared with the data-parallel kernel shared-adam-kernel.ts). The constants come rounded to
+ * float32, as tf.js rounds a JavaScript number multiplied into a float32 tensor.
  *
  * Memory: imports tf.js' wasm-backend memory (`env.memory`), keeps nothing of its own; pointers are byte
  * offsets of float32 arrays of n values.
  */
+import { adamScalar, adamVector } from "./adam-step";
+
 export function adamUpdate(
   n: i32, p: usize, g: usize, m: usize, v: usize, pOut: usize, mOut: usize, vOut: usize,
   b1: f32, oneMinusB1: f32, b2: f32, oneMinusB2: f32, rootC2: f32, eps: f32, stepSize: f32,
@@ -27,22 +29,10 @@ export function adamUpdate(
   const vectors = n & ~3;
   for (let i = 0; i < vectors; i += 4) {
     const o = <usize>i << 2;
-    const gi = v128.load(g + o);
-    const mi = f32x4.add(f32x4.mul(v128.load(m + o), vb1), f32x4.mul(gi, vo1));
-    const vi = f32x4.add(f32x4.mul(v128.load(v + o), vb2), f32x4.mul(f32x4.mul(gi, gi), vo2));
-    const den = f32x4.add(f32x4.div(f32x4.sqrt(vi), vr), ve);
-    v128.store(pOut + o, f32x4.sub(v128.load(p + o), f32x4.mul(f32x4.div(mi, den), vs)));
-    v128.store(mOut + o, mi);
-    v128.store(vOut + o, vi);
+    adamVector(o, v128.load(g + o), p, m, v, pOut, mOut, vOut, vb1, vo1, vb2, vo2, vr, ve, vs);
   }
   for (let i = vectors; i < n; i++) {
     const o = <usize>i << 2;
-    const gi = load<f32>(g + o);
-    const mi = load<f32>(m + o) * b1 + gi * oneMinusB1;
-    const vi = load<f32>(v + o) * b2 + gi * gi * oneMinusB2;
-    const den = Mathf.sqrt(vi) / rootC2 + eps;
-    store<f32>(pOut + o, load<f32>(p + o) - (mi / den) * stepSize);
-    store<f32>(mOut + o, mi);
-    store<f32>(vOut + o, vi);
+    adamScalar(o, load<f32>(g + o), p, m, v, pOut, mOut, vOut, b1, oneMinusB1, b2, oneMinusB2, rootC2, eps, stepSize);
   }
 }
