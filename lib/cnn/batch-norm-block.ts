@@ -448,8 +448,7 @@ function backwardWasm(k: BatchNormKernels, inputs: Float32Array[], outputs: Floa
   sumGzV.fill(0);
   accV.fill(0);
   if (attrs.poolSize === 2) {
-    // The kernel writes every element of every window; a whole fill of dx cost as much as the pass itself.
-    zeroOutsideWindows(dx, n, h, w, c);
+    // The kernel writes every element of dx, the zeros outside the windows included.
     k.poolReluBackward(dy.byteOffset, x.byteOffset, n, h, w, c, scaleP, shiftP, meanXP, rstdP, dx.byteOffset, sumGP, sumGzP);
   } else {
     k.reluBackward(dy.byteOffset, x.byteOffset, mLocal, c, scaleP, shiftP, meanXP, rstdP, dx.byteOffset, sumGP, sumGzP);
@@ -461,14 +460,4 @@ function backwardWasm(k: BatchNormKernels, inputs: Float32Array[], outputs: Floa
   for (let q = 0; q < c; q++) kfV[q] = (gamma[q] * rstdV[q]) / m;
   k.batchNormBackward(x.byteOffset, mLocal, c, m, meanXP, rstdP, kfP, sumGP, sumGzP, dx.byteOffset, accP);
   dBias.set(accV);
-}
-
-/** Zeroes what a 2x2 pool's windows leave out of dx [n, h, w, c]: the last row when h is odd, the last column when w is odd. */
-function zeroOutsideWindows(dx: Float32Array, n: number, h: number, w: number, c: number): void {
-  const rowLength = w * c;
-  for (let b = 0; b < n; b++) {
-    const image = b * h * rowLength;
-    if (w % 2 === 1) for (let y = 0; y < h - (h % 2); y++) dx.fill(0, image + y * rowLength + (w - 1) * c, image + (y + 1) * rowLength);
-    if (h % 2 === 1) dx.fill(0, image + (h - 1) * rowLength, image + h * rowLength);
-  }
 }

@@ -115,8 +115,9 @@ export function reluBackward(dy: usize, x: usize, m: i32, c: i32, scale: usize, 
 /**
  * First backward pass through the 2x2 max-pool and ReLU: dy [n, h/2, w/2, c] goes to the first maximum of
  * each window (window order, as tf.js' MaxPoolGrad picks it) where that maximum is > 0; every other dx
- * [n, h, w, c] of a window is written 0 (the caller zeroes the last row and column an odd h or w leaves
- * outside the windows). Accumulates sumG and sumGz as reluBackward does.
+ * [n, h, w, c] of a window is written 0, and so is the last row or column an odd h or w leaves outside the
+ * windows (next to the window just written, while its cache lines are at hand). Accumulates sumG and sumGz
+ * as reluBackward does.
  */
 export function poolReluBackward(dy: usize, x: usize, n: i32, h: i32, w: i32, c: i32, scale: usize, shift: usize, meanX: usize, rstd: usize, dx: usize, sumG: usize, sumGz: usize): void {
   const zero = f64x2.splat(0);
@@ -168,7 +169,13 @@ export function poolReluBackward(dy: usize, x: usize, n: i32, h: i32, w: i32, c:
           q += 8;
         }
       }
+      if (w & 1) {
+        const last = dx + windowOffset(b, py, wp, h, w, pixel);
+        memory.fill(last, 0, pixel);
+        memory.fill(last + row, 0, pixel);
+      }
     }
+    if (h & 1) memory.fill(dx + windowOffset(b, hp, 0, h, w, pixel), 0, row);
   }
 }
 
