@@ -5,8 +5,12 @@
  * Blocking (Atomics.wait) is allowed in worker threads, and the batch-norm kernels that call it are
  * synchronous, so the statistics are exchanged in the middle of a tf.js op.
  *
+ * Consecutive exchanges alternate between two sets of slots, so one barrier per exchange suffices: a
+ * thread writes exchange k + 2 into the set of exchange k only after the barrier of exchange k + 1, which
+ * every thread reaches after it has read exchange k.
+ *
  * Layout of the SharedArrayBuffer: 4 int32 control words (generation, arrivals, abort flag, spare), then
- * `maxThreads` slots of `slotLength` float64.
+ * two sets of `maxThreads` slots of `slotLength` float64.
  */
 
 const GENERATION = 0;
@@ -24,7 +28,7 @@ export function reducerSlotLength(maxThreads: number): number {
 
 /** Bytes of the shared buffer for `maxThreads` threads. */
 export function sharedReducerBytes(maxThreads: number, slotLength: number = reducerSlotLength(maxThreads)): number {
-  return CONTROL_BYTES + 8 * maxThreads * slotLength;
+  return CONTROL_BYTES + 2 * 8 * maxThreads * slotLength;
 }
 
 /** One thread's handle on a shared reducer (see the file comment). */
@@ -33,6 +37,9 @@ export class SharedReducer {
   participants: number;
   private readonly control: Int32Array;
   private readonly slots: Float64Array;
+  /** Exchanges this thread has taken part in: their parity picks the set of slots. */
+  private exchanges = 0;
+  private readonly setLength: number;
 
   constructor(
     buffer: SharedArrayBuffer,
@@ -46,7 +53,8 @@ export class SharedReducer {
     this.control = new Int32Array(buffer, 0, 4);
     this.slots = new Float64Array(buffer, CONTROL_BYTES);
     this.participants = participants;
-    if (rank < 0 || (rank + 1) * slotLength > this.slots.length) throw new Error(`SharedReducer: rank ${rank} has no slot in a buffer of ${this.slots.length / slotLength} slots`);
+    this.setLength = Math.floor(this.slots.length / 2);
+    if (rank < 0 || (rank + 1) * slotLength > this.setLength) throw new Error(`SharedReducer: rank ${rank} has no slot in a buffer of ${Math.floor(this.setLength / slotLength)} slots`);
   }
 
   /** Threads taking part in the current step (the batch norms' name for `participants`). */
@@ -58,15 +66,14 @@ export class SharedReducer {
   allReduce(values: Float64Array): void {
     if (values.length > this.slotLength) throw new Error(`SharedReducer: ${values.length} values exceed a slot of ${this.slotLength}`);
     if (this.participants === 1) return;
-    this.slots.set(values, this.rank * this.slotLength);
+    const set = (this.exchanges++ & 1) * this.setLength;
+    this.slots.set(values, set + this.rank * this.slotLength);
     this.barrier();
     values.fill(0);
     for (let r = 0; r < this.participants; r++) {
-      const base = r * this.slotLength;
+      const base = set + r * this.slotLength;
       for (let i = 0; i < values.length; i++) values[i] += this.slots[base + i];
     }
-    // Nobody may write the next exchange into a slot another thread is still reading.
-    this.barrier();
   }
 
   /** Waits until every participant has arrived. Throws when a peer aborted or the wait timed out. */
