@@ -16,7 +16,7 @@ import { generateNorciaDataset } from "../lib/data/generator";
 import { consoleProgress } from "../lib/core/progress";
 import { defaultDSetDir, resultsDir } from "../lib/core/paths";
 import { studyPresetFromArgs, studySettings, type StudyPreset } from "../lib/pipeline/study";
-import { runNotebook } from "./run-notebooks";
+import { runNotebooks, warmKernel } from "./run-notebooks";
 
 /**
  * A cell that runs longer than this is taken as hung and stops the run (a rerun resumes from the caches). At
@@ -30,6 +30,9 @@ async function main(): Promise<void> {
   // The notebooks' kernels inherit the environment, so --paper reaches every notebook's studySettings().
   const preset = studyPresetFromArgs(process.argv.slice(2));
   console.error(`reproduce: ${studySettings(undefined, preset).description}`);
+  const dir = path.join(__dirname, "..", "notebooks");
+  // The first notebook's kernel compiles the library while the data set is generated.
+  const first = warmKernel(dir);
   if (preset === "quick") {
     // the notebooks generate the tiny data set themselves
     console.error("reproduce: QUICK is set, so the notebooks run their quick (CI) configuration on the tiny data set");
@@ -39,15 +42,15 @@ async function main(): Promise<void> {
     const report = await generateNorciaDataset({ outDir: defaultDSetDir(), seed: 42, scale: "default", progress: consoleProgress("generating the default data set") });
     console.error(`reproduce: default data set ${report.reused ? "already in place" : "generated"} in ${report.outDir} (${report.nTraces} traces)`);
   }
-  const dir = path.join(__dirname, "..", "notebooks");
   const notebooks = fs.readdirSync(dir).filter((f) => /^\d\d-[a-z0-9-]+\.ipynb$/.test(f)).sort();
-  for (const [i, f] of notebooks.entries()) {
-    console.error(`\n[${i + 1}/${notebooks.length}] ${f} (${((Date.now() - t0) / 60000).toFixed(1)} min so far)`);
-    const failure = await runNotebook(path.join(dir, f), CELL_TIMEOUT_S[preset]);
-    if (failure) {
-      console.error(`reproduce: stopped at ${failure}`);
-      process.exit(1);
-    }
+  const failure = await runNotebooks(
+    notebooks.map((f) => path.join(dir, f)),
+    CELL_TIMEOUT_S[preset],
+    { first, announce: (f, i) => console.error(`\n[${i + 1}/${notebooks.length}] ${path.basename(f)} (${((Date.now() - t0) / 60000).toFixed(1)} min so far)`) },
+  );
+  if (failure) {
+    console.error(`reproduce: stopped at ${failure}`);
+    process.exit(1);
   }
   const quick = preset === "quick";
   const summary = path.join(resultsDir(), quick ? "quick" : "", "summary.md");
