@@ -100,6 +100,23 @@ test("data-parallel training gives the same bytes for the same seed and threads,
   }
 });
 
+test("interrupted between steps, data-parallel training leaves the model at the last step's weights", async () => {
+  await useBackend("wasm");
+  // One batch per epoch: epoch e's step is the same in every run of this seed.
+  const options = { train: syntheticImages(16, 8), batchSize: 16, seed: 3, workers: 2, ...quiet };
+  const two = buildCnn2d({ seed: 6 });
+  await trainCnn(two, { ...options, epochs: 2 });
+  const interrupted = buildCnn2d({ seed: 6 });
+  // Thrown after epoch 2's step, before that epoch ends (where the threads' weights come back anyway).
+  const stop = (done: number) => {
+    if (done === 32) throw new Error("stopped by the test");
+  };
+  await assert.rejects(trainCnn(interrupted, { ...options, epochs: 3, onBatch: stop }), /stopped by the test/);
+  assert.deepEqual(weightsOf(interrupted), weightsOf(two));
+  two.dispose();
+  interrupted.dispose();
+});
+
 test("the threads' gradient slots are added in rank order whichever thread adds which stretch", () => {
   const n = 1001; // not a multiple of the thread count: the stretches differ in length
   const make = () => [0, 1, 2].map((r) => Float32Array.from({ length: n }, (_, i) => (r === 1 ? -1 : 1) * (1 + ((i * 7 + r * 13) % 17) / 3) * 2 ** (r === 2 ? -20 : 0)));
