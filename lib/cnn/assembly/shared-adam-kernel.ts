@@ -1,7 +1,7 @@
 /**
  * AssemblyScript source of the WebAssembly step of data-parallel training (../parallel-trainer.ts),
- * compiled by `npm run build:wasm` to ../shared-adam-kernel.wasm; a test checks that the committed module is
- * what this source compiles to.
+ * compiled by `npm run build:wasm` to lib/cnn/shared-adam-kernel.wasm; a test checks that the committed
+ * module is what this source compiles to.
  *
  * Each training thread, once every thread has written its gradient slot, runs `addSlotsAndUpdate` over its
  * own stretch of the weights: the slots are added in thread order (slot 0 + slot 1 + ..., each sum rounded
