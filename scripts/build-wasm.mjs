@@ -16,9 +16,9 @@ const KERNELS = [
   ["lib/cnn/assembly/batch-norm-kernels.ts", "lib/cnn/batch-norm-kernels.wasm", ["--importMemory", "--noExportMemory"]],
   ["lib/cnn/assembly/conv-kernels.ts", "lib/cnn/conv-kernels.wasm", ["--importMemory", "--noExportMemory"]],
   ["lib/cnn/assembly/adam-kernel.ts", "lib/cnn/adam-kernel.wasm", ["--importMemory", "--noExportMemory"]],
-  // This one works in the shared memory of data-parallel training's threads (lib/cnn/shared-adam.ts); an
+  // The same update on the shared memory of data-parallel training's threads (lib/cnn/shared-adam.ts); an
   // imported shared memory must declare a maximum, here the whole 32-bit space (65536 pages).
-  ["lib/cnn/assembly/shared-adam-kernel.ts", "lib/cnn/shared-adam-kernel.wasm", ["--importMemory", "--noExportMemory", "--sharedMemory", "--maximumMemory", "65536", "--enable", "threads"]],
+  ["lib/cnn/assembly/adam-kernel.ts", "lib/cnn/shared-adam-kernel.wasm", ["--importMemory", "--noExportMemory", "--sharedMemory", "--maximumMemory", "65536", "--enable", "threads"]],
 ];
 
 // Speed-optimised release build; the stub runtime (no allocator or GC: the kernels manage their memory), no

@@ -30,7 +30,8 @@ function ensureRegistered(): void {
       const c = attrs as unknown as AdamStepConstants;
       const kernel = adamKernelFor(p.buffer);
       if (kernel !== null) {
-        kernel.adamUpdate(p.length, p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, pOut.byteOffset, mOut.byteOffset, vOut.byteOffset, c.b1, c.oneMinusB1, c.b2, c.oneMinusB2, c.rootC2, c.eps, c.stepSize);
+        // One gradient slot: g itself.
+        kernel.addSlotsAndUpdate(0, p.length, g.byteOffset, 0, 1, p.byteOffset, m.byteOffset, v.byteOffset, pOut.byteOffset, mOut.byteOffset, vOut.byteOffset, c.b1, c.oneMinusB1, c.b2, c.oneMinusB2, c.rootC2, c.eps, c.stepSize);
         return;
       }
       const f = Math.fround;
@@ -49,7 +50,7 @@ function ensureRegistered(): void {
 
 /**
  * The constants of one update, rounded to float32 as tf.js rounds a number multiplied into a float32
- * tensor: what the WebAssembly kernels take (assembly/adam-step.ts).
+ * tensor: what the WebAssembly kernel takes (assembly/adam-kernel.ts).
  */
 export interface AdamStepConstants {
   b1: number;

@@ -42,9 +42,12 @@ export interface ConvKernels {
   inputGradient(dy: number, n: number, oh: number, ow: number, co: number, filter: number, h: number, w: number, ci: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, dx: number, scratch: number): void;
 }
 
-/** The exports of adam-kernel.wasm; pointers are byte offsets into the backend's memory. */
+/**
+ * The exports of adam-kernel.wasm and shared-adam-kernel.wasm (one source, assembly/adam-kernel.ts); pointers
+ * are byte offsets into the memory the module was instantiated on.
+ */
 export interface AdamKernel {
-  adamUpdate(n: number, p: number, g: number, m: number, v: number, pOut: number, mOut: number, vOut: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number, rootC2: number, eps: number, stepSize: number): void;
+  addSlotsAndUpdate(start: number, end: number, slots: number, slotStride: number, participants: number, p: number, m: number, v: number, pOut: number, mOut: number, vOut: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number, rootC2: number, eps: number, stepSize: number): void;
 }
 
 const compiled = new Map<string, object>();
@@ -81,25 +84,33 @@ export function adamKernelFor(heap: ArrayBufferLike): AdamKernel | null {
   return kernelsFor<AdamKernel>("adam-kernel.wasm", heap);
 }
 
+/**
+ * Instantiates the project's module `fileName` (a .wasm file of this folder, compiled once per process) on
+ * `memory`, which it imports as `env.memory`; returns its exports.
+ */
+export function instantiateKernels<T>(fileName: string, memory: object): T {
+  const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+  let module = compiled.get(fileName);
+  if (module === undefined) {
+    const file = path.join(__dirname, fileName);
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      throw new InputError(file, `cannot be read (${e instanceof Error ? e.message : String(e)}); it is part of the repository: rebuild it with \`npm run build:wasm\``);
+    }
+    module = new wasm.Module(bytes);
+    compiled.set(fileName, module);
+  }
+  return new wasm.Instance(module, { env: { memory } }).exports as T;
+}
+
 function kernelsFor<T>(fileName: string, heap: ArrayBufferLike): T | null {
   const memory = backendMemory();
   if (memory === null || memory.buffer !== heap) return null;
   let instance = instances.get(fileName);
   if (instance === undefined || instance.memory !== memory) {
-    const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-    let module = compiled.get(fileName);
-    if (module === undefined) {
-      const file = path.join(__dirname, fileName);
-      let bytes: Buffer;
-      try {
-        bytes = fs.readFileSync(file);
-      } catch (e) {
-        throw new InputError(file, `cannot be read (${e instanceof Error ? e.message : String(e)}); it is part of the repository: rebuild it with \`npm run build:wasm\``);
-      }
-      module = new wasm.Module(bytes);
-      compiled.set(fileName, module);
-    }
-    instance = { memory, exports: new wasm.Instance(module, { env: { memory } }).exports };
+    instance = { memory, exports: instantiateKernels<unknown>(fileName, memory) };
     instances.set(fileName, instance);
   }
   return instance.exports as T;

@@ -78,7 +78,7 @@ export function shareOf(rank: number, total: number, participants: number): { st
  * Adds the gradient slots of `participants` threads into slot 0, over thread `rank`'s contiguous stretch of
  * the weights (the participants' stretches cover them all): slot 0 + slot 1 + ... in rank order, each sum
  * rounded to float32, so the bytes do not depend on which thread adds which stretch. The reference of the
- * sum the threads' WebAssembly kernel makes (assembly/shared-adam-kernel.ts).
+ * sum the threads' WebAssembly kernel makes (assembly/adam-kernel.ts).
  */
 export function addSlotsInRankOrder(slots: Float32Array[], participants: number, rank: number): void {
   const { start, end } = shareOf(rank, slots[0].length, participants);

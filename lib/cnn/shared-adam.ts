@@ -1,7 +1,7 @@
 /**
  * The memory data-parallel training's threads share for the optimiser (parallel-trainer.ts): the trainable
  * weights, Adam's two moments and one gradient slot per thread, in one shared WebAssembly memory, and the
- * kernel (./shared-adam-kernel.wasm, compiled from ./assembly/shared-adam-kernel.ts by `npm run build:wasm`)
+ * kernel (./shared-adam-kernel.wasm, the Adam update of ./assembly/adam-kernel.ts built for a shared memory)
  * with which each thread adds the slots over its stretch of the weights and applies Adam there. The weights
  * and moments live here for the whole training; the coordinating thread reads them back when it needs the
  * model (after an epoch, for validation and checkpoints).
@@ -9,10 +9,8 @@
  * Layout: float32 arrays of `nTrainable` values (model.trainableWeights order, flattened), each starting
  * on a 16-byte boundary: params, m, v, then `threads` gradient slots `slotStride` bytes apart.
  */
-import fs from "node:fs";
-import path from "node:path";
-import { InputError } from "../core/errors";
 import type { AdamStepConstants } from "./adam";
+import { type AdamKernel, instantiateKernels } from "./backend-memory-kernels";
 
 /** Byte offsets of the arrays in the shared memory (see the file comment). */
 export interface SharedAdamLayout {
@@ -32,20 +30,12 @@ export interface SharedWasmMemory {
   readonly buffer: SharedArrayBuffer;
 }
 
-/** The exports of shared-adam-kernel.wasm; pointers are byte offsets into the shared memory. */
-export interface SharedAdamKernel {
-  addSlotsAndUpdate(start: number, end: number, slots: number, slotStride: number, participants: number, p: number, m: number, v: number, b1: number, oneMinusB1: number, b2: number, oneMinusB2: number, rootC2: number, eps: number, stepSize: number): void;
-}
-
 /** The part of the WebAssembly global used here (the project's ES2022 type libraries do not declare it). */
-interface WebAssemblyApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
+interface WebAssemblyMemoryApi {
   readonly Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => SharedWasmMemory;
 }
 
 const PAGE_BYTES = 65536;
-const wasmApi = (): WebAssemblyApi => (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
 /** The layout for `nTrainable` weights and `threads` gradient slots. */
 export function sharedAdamLayout(nTrainable: number, threads: number): SharedAdamLayout {
@@ -58,7 +48,8 @@ export function sharedAdamLayout(nTrainable: number, threads: number): SharedAda
 /** A zeroed shared memory large enough for `layout`. */
 export function createSharedAdamMemory(layout: SharedAdamLayout): SharedWasmMemory {
   const pages = Math.max(1, Math.ceil(layout.bytes / PAGE_BYTES));
-  return new (wasmApi().Memory)({ initial: pages, maximum: pages, shared: true });
+  const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyMemoryApi }).WebAssembly;
+  return new wasm.Memory({ initial: pages, maximum: pages, shared: true });
 }
 
 /** Float32 views of the layout's arrays in `memory`. */
@@ -72,31 +63,19 @@ export function sharedAdamViews(memory: SharedWasmMemory, layout: SharedAdamLayo
   };
 }
 
-let compiled: object | null = null;
-
-/** The kernel instantiated on `memory` (one instance per call: each thread makes its own). */
-export function sharedAdamKernel(memory: SharedWasmMemory): SharedAdamKernel {
-  const wasm = wasmApi();
-  if (compiled === null) {
-    const file = path.join(__dirname, "shared-adam-kernel.wasm");
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (e) {
-      throw new InputError(file, `cannot be read (${e instanceof Error ? e.message : String(e)}); it is part of the repository: rebuild it with \`npm run build:wasm\``);
-    }
-    compiled = new wasm.Module(bytes);
-  }
-  return new wasm.Instance(compiled, { env: { memory } }).exports as SharedAdamKernel;
+/** The kernel instantiated on `memory` (each thread makes its own instance). */
+export function sharedAdamKernel(memory: SharedWasmMemory): AdamKernel {
+  return instantiateKernels<AdamKernel>("shared-adam-kernel.wasm", memory);
 }
 
 /**
  * Thread `rank`'s part of a data-parallel step: over its stretch [start, end) of the weights, adds the
  * `participants` gradient slots in thread order into slot 0 and applies the Adam update `c` to the
- * weights and moments in place (assembly/shared-adam-kernel.ts).
+ * weights and moments in place (assembly/adam-kernel.ts).
  */
-export function addSlotsAndUpdate(kernel: SharedAdamKernel, layout: SharedAdamLayout, start: number, end: number, participants: number, c: AdamStepConstants): void {
+export function addSlotsAndUpdate(kernel: AdamKernel, layout: SharedAdamLayout, start: number, end: number, participants: number, c: AdamStepConstants): void {
   if (!(0 <= start && start <= end && end <= layout.nTrainable)) throw new Error(`addSlotsAndUpdate: stretch [${start}, ${end}) outside 0..${layout.nTrainable}`);
   if (!(participants >= 1 && participants <= layout.threads)) throw new Error(`addSlotsAndUpdate: ${participants} participants for ${layout.threads} slots`);
-  kernel.addSlotsAndUpdate(start, end, layout.slots, layout.slotStride, participants, layout.params, layout.m, layout.v, c.b1, c.oneMinusB1, c.b2, c.oneMinusB2, c.rootC2, c.eps, c.stepSize);
+  const { params, m, v } = layout;
+  kernel.addSlotsAndUpdate(start, end, layout.slots, layout.slotStride, participants, params, m, v, params, m, v, c.b1, c.oneMinusB1, c.b2, c.oneMinusB2, c.rootC2, c.eps, c.stepSize);
 }
