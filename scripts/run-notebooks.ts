@@ -396,13 +396,12 @@ export function warmKernel(dir: string): Promise<Kernel> {
 }
 
 /**
- * Executes one notebook file in place, on `kernel` (warmKernel, in the notebook's folder) or a kernel of its
- * own; returns the error text of the failing cell, if any. The kernel is shut down either way.
+ * Executes one notebook file in place on `kernel` (warmKernel, in the notebook's folder); returns the error
+ * text of the failing cell, if any. The kernel is shut down either way.
  */
-export async function runNotebook(file: string, timeoutS: number, kernel?: Promise<Kernel>): Promise<string | null> {
+async function runNotebook(file: string, timeoutS: number, kernel: Promise<Kernel>): Promise<string | null> {
   const nb: Notebook = JSON.parse(fs.readFileSync(file, "utf8"));
   const t0 = Date.now();
-  const own = kernel ?? warmKernel(path.dirname(file));
   let failure: string | null = null;
   try {
     const code = nb.cells.filter((c) => c.cell_type === "code");
@@ -415,7 +414,7 @@ export async function runNotebook(file: string, timeoutS: number, kernel?: Promi
       const live = liveLine(`  ${path.basename(file)} cell ${i}/${code.length}`, t);
       let r: Awaited<ReturnType<Kernel["execute"]>>;
       try {
-        r = await (await own).execute(src, timeoutS * 1000, live.update);
+        r = await (await kernel).execute(src, timeoutS * 1000, live.update);
       } finally {
         live.end();
       }
@@ -428,7 +427,7 @@ export async function runNotebook(file: string, timeoutS: number, kernel?: Promi
       }
     }
   } finally {
-    await own.then((k) => k.shutdown(), () => undefined);
+    await kernel.then((k) => k.shutdown(), () => undefined);
     writeFileAtomic(file, JSON.stringify(nb, null, 1) + "\n");
   }
   process.stderr.write(`${path.basename(file)}: ${failure ? "FAILED" : "ok"} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);

@@ -74,21 +74,6 @@ export function shareOf(rank: number, total: number, participants: number): { st
   return { start: Math.floor((rank * total) / participants), end: Math.floor(((rank + 1) * total) / participants) };
 }
 
-/**
- * Adds the gradient slots of `participants` threads into slot 0, over thread `rank`'s contiguous stretch of
- * the weights (the participants' stretches cover them all): slot 0 + slot 1 + ... in rank order, each sum
- * rounded to float32, so the bytes do not depend on which thread adds which stretch. The reference of the
- * sum the threads' WebAssembly kernel makes (assembly/adam-kernel.ts).
- */
-export function addSlotsInRankOrder(slots: Float32Array[], participants: number, rank: number): void {
-  const { start, end } = shareOf(rank, slots[0].length, participants);
-  const sum = slots[0];
-  for (let r = 1; r < participants; r++) {
-    const slot = slots[r];
-    for (let i = start; i < end; i++) sum[i] += slot[i];
-  }
-}
-
 async function serve(data: ParallelTrainWorkerData): Promise<void> {
   const port = parentPort;
   if (port === null) return;

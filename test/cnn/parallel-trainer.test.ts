@@ -7,7 +7,6 @@ import * as tf from "@tensorflow/tfjs";
 import { Adam } from "../../lib/cnn/adam";
 import { buildCnn2d } from "../../lib/cnn/architecture";
 import { DataParallelTrainer } from "../../lib/cnn/parallel-trainer";
-import { addSlotsInRankOrder } from "../../lib/cnn/parallel-train-worker";
 import { computeStandardization, standardizeImages } from "../../lib/cnn/standardize";
 import { trainCnn } from "../../lib/cnn/train";
 import { trainingForward } from "../../lib/cnn/training-forward";
@@ -115,23 +114,6 @@ test("interrupted between steps, data-parallel training leaves the model at the 
   assert.deepEqual(weightsOf(interrupted), weightsOf(two));
   two.dispose();
   interrupted.dispose();
-});
-
-test("the threads' gradient slots are added in rank order whichever thread adds which stretch", () => {
-  const n = 1001; // not a multiple of the thread count: the stretches differ in length
-  const make = () => [0, 1, 2].map((r) => Float32Array.from({ length: n }, (_, i) => (r === 1 ? -1 : 1) * (1 + ((i * 7 + r * 13) % 17) / 3) * 2 ** (r === 2 ? -20 : 0)));
-  const fresh = make();
-  const expected = Float32Array.from(fresh[0], (v, i) => Math.fround(Math.fround(v + fresh[1][i]) + fresh[2][i]));
-  const slots = make();
-  for (const rank of [2, 0, 1]) addSlotsInRankOrder(slots, 3, rank);
-  assert.deepEqual(slots[0], expected);
-  // The order shows in the bytes: slot 0 + (slot 1 + slot 2) rounds differently somewhere.
-  assert.ok(fresh[0].some((v, i) => Math.fround(v + Math.fround(fresh[1][i] + fresh[2][i])) !== expected[i]));
-  // Slots beyond the participants are left out.
-  const two = make();
-  addSlotsInRankOrder(two, 2, 0);
-  addSlotsInRankOrder(two, 2, 1);
-  assert.deepEqual(two[0], Float32Array.from(fresh[0], (v, i) => Math.fround(v + fresh[1][i])));
 });
 
 test("trainCnn rejects a worker count that is not a positive integer", async () => {

@@ -2,9 +2,17 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Adam } from "../../lib/cnn/adam";
-import { addSlotsInRankOrder, shareOf } from "../../lib/cnn/parallel-train-worker";
+import { shareOf } from "../../lib/cnn/parallel-train-worker";
 import { addSlotsAndUpdate, createSharedAdamMemory, sharedAdamKernel, sharedAdamLayout, sharedAdamViews } from "../../lib/cnn/shared-adam";
 import { randomFloats, useBackend } from "./compare";
+
+/** The first `participants` slots added in thread order, each sum rounded to float32. */
+const sumInRankOrder = (slots: Float32Array[], participants: number): Float32Array =>
+  Float32Array.from(slots[0], (v, i) => {
+    let g = v;
+    for (let r = 1; r < participants; r++) g = Math.fround(g + slots[r][i]);
+    return g;
+  });
 
 /** Fills a fresh shared memory with seeded weights, moments and slots (slot r scaled by 2^-10r). */
 function filled(n: number, threads: number) {
@@ -22,7 +30,8 @@ for (const [n, participants, threads] of [[1003, 3, 3], [1003, 2, 3], [17, 2, 2]
   test(`the shared kernel adds ${participants} of ${threads} slots in thread order and applies Adam.applyGradients' bytes (${n} weights, stretches in any order)`, async () => {
     await useBackend("cpu");
     const { layout, memory, views } = filled(n, threads);
-    const slots = views.slots.map((s) => s.slice());
+    const sum = sumInRankOrder(views.slots, participants);
+    const lastSlot = views.slots[threads - 1].slice();
     const m0 = views.m.slice();
     const v0 = views.v.slice();
     const p0 = views.params.slice();
@@ -31,9 +40,7 @@ for (const [n, participants, threads] of [[1003, 3, 3], [1003, 2, 3], [17, 2, 2]
     const x = tf.variable(tf.tensor1d(p0));
     const ref = new Adam([x], { learningRate: 3e-3 });
     ref.setState(state);
-    addSlotsInRankOrder(slots, participants, 0);
-    if (participants > 1) for (let r = 1; r < participants; r++) addSlotsInRankOrder(slots, participants, r);
-    tf.tidy(() => ref.applyGradients([tf.tensor1d(slots[0])]));
+    tf.tidy(() => ref.applyGradients([tf.tensor1d(sum)]));
 
     const ours = new Adam([tf.variable(tf.zeros([n]))], { learningRate: 3e-3 });
     ours.setState(state);
@@ -45,17 +52,43 @@ for (const [n, participants, threads] of [[1003, 3, 3], [1003, 2, 3], [17, 2, 2]
       const { start, end } = shareOf(r, n, participants);
       addSlotsAndUpdate(kernel, layout, start, end, participants, c);
     }
-    assert.deepEqual(views.slots[0], slots[0], "slot 0 holds the sum");
+    assert.deepEqual(views.slots[0], sum, "slot 0 holds the sum");
     assert.deepEqual(views.params, x.dataSync(), "weights");
     const s = ref.getState();
     assert.deepEqual(views.m, s.m[0], "first moment");
     assert.deepEqual(views.v, s.v[0], "second moment");
-    if (participants < threads) assert.deepEqual(views.slots[threads - 1], slots[threads - 1], "a slot beyond the participants is left alone");
+    if (participants < threads) assert.deepEqual(views.slots[threads - 1], lastSlot, "a slot beyond the participants is left alone");
     tf.dispose([x, ...ours.variables]);
     ref.dispose();
     ours.dispose();
   });
 }
+
+test("the threads' gradient slots are added in rank order whichever thread adds which stretch", () => {
+  const n = 1001; // not a multiple of the thread count: the stretches differ in length
+  const make = (participants: number) => {
+    const layout = sharedAdamLayout(n, 3);
+    const memory = createSharedAdamMemory(layout);
+    const views = sharedAdamViews(memory, layout);
+    views.slots.forEach((s, r) => s.set(Float32Array.from({ length: n }, (_, i) => (r === 1 ? -1 : 1) * (1 + ((i * 7 + r * 13) % 17) / 3) * 2 ** (r === 2 ? -20 : 0))));
+    const fresh = views.slots.map((s) => s.slice());
+    const kernel = sharedAdamKernel(memory);
+    const c = { b1: 0.9, oneMinusB1: 0.1, b2: 0.999, oneMinusB2: 0.001, rootC2: 0.1, eps: 1e-8, stepSize: 1e-3 };
+    for (const rank of [2, 0, 1].filter((r) => r < participants)) {
+      const { start, end } = shareOf(rank, n, participants);
+      addSlotsAndUpdate(kernel, layout, start, end, participants, c);
+    }
+    return { fresh, slot0: views.slots[0] };
+  };
+  const { fresh, slot0 } = make(3);
+  const expected = Float32Array.from(fresh[0], (v, i) => Math.fround(Math.fround(v + fresh[1][i]) + fresh[2][i]));
+  assert.deepEqual(slot0, expected);
+  // The order shows in the bytes: slot 0 + (slot 1 + slot 2) rounds differently somewhere.
+  assert.ok(fresh[0].some((v, i) => Math.fround(v + Math.fround(fresh[1][i] + fresh[2][i])) !== expected[i]));
+  // Slots beyond the participants are left out.
+  const two = make(2);
+  assert.deepEqual(two.slot0, Float32Array.from(two.fresh[0], (v, i) => Math.fround(v + two.fresh[1][i])));
+});
 
 test("the shared layout starts every array on a 16-byte boundary and the kernel rejects stretches outside it", () => {
   const layout = sharedAdamLayout(1001, 2);

@@ -11,8 +11,8 @@
  * (wasm f32 arithmetic is IEEE binary32, sqrt correctly rounded, no fused multiply-add). The constants come
  * rounded to float32, as tf.js rounds a JavaScript number multiplied into a float32 tensor. The gradient g
  * is the sum of the threads' gradient slots, added in thread order (slot 0 + slot 1 + ..., each sum rounded
- * to float32, the order of `addSlotsInRankOrder` in ../parallel-train-worker.ts); one thread's update is the
- * case of one slot.
+ * to float32), so the bytes do not depend on which thread adds which stretch of the weights; one thread's
+ * update is the case of one slot.
  *
  * Memory: imports `env.memory` and keeps nothing of its own; pointers are byte offsets of float32 arrays.
  */
