@@ -116,6 +116,17 @@ test("interrupted between steps, data-parallel training leaves the model at the 
   interrupted.dispose();
 });
 
+test("a data-parallel trainer refuses an optimiser of other variables than the model's trainable weights", async () => {
+  await useBackend("wasm");
+  const model = buildCnn2d({ seed: 1 });
+  const other = tf.variable(tf.zeros([3]));
+  const adam = new Adam([other]);
+  await assert.rejects(DataParallelTrainer.create(model, 2, 8, adam), /the optimiser's variables are not the model's trainable weights/);
+  adam.dispose();
+  other.dispose();
+  model.dispose();
+});
+
 test("trainCnn rejects a worker count that is not a positive integer", async () => {
   await useBackend("wasm");
   const model = buildCnn2d({ seed: 1 });
