@@ -30,7 +30,7 @@ interface WasmMemory {
 
 /** The exports of conv-kernels.wasm; pointers are byte offsets into the backend's memory. */
 export interface ConvKernels {
-  filterGradientScratchBytes(k: number, co: number): number;
+  filterGradientScratchBytes(n: number, h: number, w: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): number;
   filterGradient(x: number, n: number, h: number, w: number, ci: number, dy: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, out: number, scratch: number): void;
   col2im(cols: number, n: number, h: number, w: number, ci: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, dx: number): void;
   matMulFewRows(a: number, m: number, k: number, b: number, n: number, out: number): void;
@@ -38,6 +38,7 @@ export interface ConvKernels {
   matMulTransposedBScratchBytes(m: number, k: number): number;
   matMulTransposedB(a: number, m: number, k: number, b: number, n: number, out: number, scratch: number): void;
   blockedScratchBytes(k: number, co: number): number;
+  convForwardScratchBytes(n: number, h: number, w: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number): number;
   convForward(x: number, n: number, h: number, w: number, ci: number, filter: number, oh: number, ow: number, co: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, out: number, scratch: number): void;
   inputGradient(dy: number, n: number, oh: number, ow: number, co: number, filter: number, h: number, w: number, ci: number, kh: number, kw: number, sh: number, sw: number, top: number, left: number, dx: number, scratch: number): void;
 }

@@ -142,7 +142,8 @@ function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs): Tenso
   if (fast !== null) {
     // The blocked WebAssembly kernel (assembly/conv-kernels.ts); tf.js keeps x and dy in the same memory.
     const { top, left } = info.padInfo;
-    return runInHeap(wasm, filterShape.slice(), fast.filterGradientScratchBytes(k, co), (ptr, out, scratch) => {
+    const scratchBytes = fast.filterGradientScratchBytes(n, h, w, ci, oh, ow, co, kh, kw, sh, sw, top, left);
+    return runInHeap(wasm, filterShape.slice(), scratchBytes, (ptr, out, scratch) => {
       fast.filterGradient(ptr(x), n, h, w, ci, ptr(dy), oh, ow, co, kh, kw, sh, sw, top, left, out, scratch);
     });
   }
@@ -186,8 +187,8 @@ function conv2dBackpropFilterWasm({ inputs, backend, attrs }: KernelArgs): Tenso
 
 /**
  * Conv2D (no bias: the training forward pass) on our kernel for a multiple of 8 output channels
- * (assembly/conv-kernels.ts, convForward: XNNPACK's sums in XNNPACK's order, with the filter strip and the
- * block's patches kept in cache); the stock XNNPACK kernel otherwise.
+ * (assembly/conv-kernels.ts, convForward: XNNPACK's sums in XNNPACK's order, reading the receptive fields
+ * where they are while a packed filter strip stays in cache); the stock XNNPACK kernel otherwise.
  */
 function conv2dWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInfo[] {
   const { inputs, backend, attrs } = args;
@@ -203,7 +204,8 @@ function conv2dWasm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInf
   const fast = co % 8 === 0 && n * oh * ow > 0 ? convKernelsFor(f32(wasm, x).buffer) : null;
   if (fast === null) return stock(args);
   const { top, left } = info.padInfo;
-  return runInHeap(wasm, info.outShape.slice(), fast.blockedScratchBytes(kh * kw * ci, co), (ptr, out, scratch) => {
+  const scratchBytes = fast.convForwardScratchBytes(n, h, w, ci, oh, ow, co, kh, kw, sh, sw, top, left);
+  return runInHeap(wasm, info.outShape.slice(), scratchBytes, (ptr, out, scratch) => {
     fast.convForward(ptr(x), n, h, w, ci, ptr(filter), oh, ow, co, kh, kw, sh, sw, top, left, out, scratch);
   });
 }

@@ -29,6 +29,10 @@ const CASES: ConvCase[] = [
   // Conv1's and conv2's geometry with 16 filters: the forward kernel over blocks of 32 pixels and a remainder.
   { name: "3x3 stride 1 same, 3 channels, 16 filters (WebAssembly forward)", x: [2, 9, 13, 3], filter: [3, 3, 3, 16], strides: 1, pad: "same" },
   { name: "3x3 stride 2 pad 1, 8 channels, 16 filters (WebAssembly forward)", x: [2, 10, 13, 8], filter: [3, 3, 8, 16], strides: 2, pad: 1 },
+  // Receptive fields inside the image (no padded copy: the kernels read x itself, whose last row and column
+  // no output uses), and output rows longer than a block of the filter gradient (one row per block).
+  { name: "3x3 stride 2 valid, 8 filters, unused last row and column (WebAssembly forward and filter gradient)", x: [2, 10, 12, 4], filter: [3, 3, 4, 8], strides: 2, pad: "valid" },
+  { name: "3x3 stride 1 same, 140 columns, 8 filters (WebAssembly forward and filter gradient)", x: [2, 3, 140, 3], filter: [3, 3, 3, 8], strides: 1, pad: "same" },
 ];
 
 function outShape(c: ConvCase): [number, number, number, number] {
@@ -281,9 +285,9 @@ function filterGradientLoop(c: ConvCase, x: Float32Array, dy: Float32Array): Flo
   return out;
 }
 
-// The kernel gathers a filter row's taps as one run inside the image and tap by tap at its edges: both
-// layouts of conv1 (3 channels, stride 1) and conv2 (stride 2, padding 1).
-for (const c of CASES.filter((k) => k.name.includes("WebAssembly filter gradient"))) {
+// The kernel reads x in place or a zero-padded copy: conv1's layout (3 channels, stride 1, rows of one
+// block and rows longer than a block) and conv2's (stride 2, padding 1, and a valid convolution).
+for (const c of CASES.filter((k) => k.name.includes("filter gradient)"))) {
   test(`the WebAssembly filter gradient adds the pixels one after another in float32 (bytes of a plain loop): ${c.name}`, async () => {
     const dyShape = outShape(c);
     const x = randomFloats(c.x.reduce((a, b) => a * b), 3);

@@ -7,28 +7,79 @@
  * dFilter[kh, kw, ci, co] = sum over pixels p = (b, oy, ox) of x[b, oy*sh + kh - top, ox*sw + kw - left, ci]
  * * dy[p, co]. Why not im2col and the backend's matrix product: that product's reduction runs over every
  * output pixel of the batch (161,568 for conv1 at batch 32) with few rows and columns, so its operands
- * stream from memory once per output tile, and the im2col of such a matrix costs a third again. Here the
- * pixels go in blocks of BLOCK: a block's patches are gathered into a small row-major [BLOCK, Kp] buffer
- * (K = kh * kw * ci padded with zeros to a multiple of 4), and each 4 x 8 tile of the gradient accumulates
- * the block in eight f32x4 registers. Sums run over the pixels in order, in float32.
+ * stream from memory once per output tile, and the im2col of such a matrix costs a third again. Here each
+ * 4 x 8 tile of the gradient accumulates a block of whole output rows of one image (about BLOCK pixels) in
+ * eight f32x4 registers, reading the four taps' inputs where they are: along an output row a tap's input
+ * moves by the stride, and from one row to the next by a constant jump. Sums run over the pixels in order,
+ * in float32.
+ *
+ * No patches are gathered, here or in the forward convolution (`convForward`): for conv1, whose patches are
+ * 27 values, copying them into a block took about 2 ms of each kernel at batch 32, 30% of the products'
+ * time. Where receptive fields reach past the image, both kernels read a zero-padded copy of the input
+ * instead (`padInput`), so the products with the padding's zeros are those of a gather.
  *
  * Memory: the module imports tf.js' wasm-backend memory (`env.memory`) and keeps nothing of its own (stub
  * runtime, no data); every pointer is a byte offset into that memory. Tensors are NHWC float32; co is a
  * multiple of 8.
  */
 
-/** Pixels per block. */
+/**
+ * Bytes of the zero-padded input `padInput` writes for a convolution over x [n, h, w, ci] (0 when every
+ * receptive field lies inside the image): the rows and columns the output's receptive fields cover.
+ */
+export function paddedInputBytes(n: i32, h: i32, w: i32, ci: i32, oh: i32, ow: i32, kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32): i32 {
+  if (oh <= 0 || ow <= 0) return 0;
+  const hp = (oh - 1) * sh + kh;
+  const wp = (ow - 1) * sw + kw;
+  return needsPadding(h, w, hp, wp, top, left) ? (n * hp * wp * ci) << 2 : 0;
+}
+
+@inline function needsPadding(h: i32, w: i32, hp: i32, wp: i32, top: i32, left: i32): bool {
+  return top > 0 || left > 0 || hp > h || wp > w;
+}
+
+/**
+ * The input the products read when it `needsPadding`: x [n, h, w, ci] as [n, hp, wp, ci] with `top` zero
+ * rows and `left` zero columns before it and zeros after it, written at `dst` (paddedInputBytes bytes), so
+ * that output pixel (oy, ox)'s receptive field starts at row oy * sh, column ox * sw.
+ */
+function padInput(x: usize, n: i32, h: i32, w: i32, ci: i32, hp: i32, wp: i32, top: i32, left: i32, dst: usize): usize {
+  const pixel = <usize>ci << 2;
+  const rowBytes = <usize>wp * pixel;
+  const before = <usize>min(left, wp) * pixel;
+  const inside = <usize>max(0, min(w, wp - left)) * pixel;
+  let d = dst;
+  for (let b = 0; b < n; b++) {
+    for (let r = 0; r < hp; r++) {
+      const iy = r - top;
+      if (iy < 0 || iy >= h) {
+        memory.fill(d, 0, rowBytes);
+      } else {
+        memory.fill(d, 0, before);
+        memory.copy(d + before, x + <usize>(b * h + iy) * <usize>w * pixel, inside);
+        memory.fill(d + before + inside, 0, rowBytes - before - inside);
+      }
+      d += rowBytes;
+    }
+  }
+  return dst;
+}
+
+/** Pixels per block of `filterGradient`, about: whole output rows, at least one. */
 const BLOCK: i32 = 128;
 
-/** Bytes of scratch `filterGradient` needs: the block buffer and the padded [Kp, co] accumulator. */
-export function filterGradientScratchBytes(k: i32, co: i32): i32 {
-  const kp = (k + 3) & ~3;
-  return (BLOCK * kp + kp * co) << 2;
+/**
+ * Bytes of scratch `filterGradient` needs: the padded [Kp, co] accumulator (Kp = k rounded up to 4), then
+ * the padded input.
+ */
+export function filterGradientScratchBytes(n: i32, h: i32, w: i32, ci: i32, oh: i32, ow: i32, co: i32, kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32): i32 {
+  const kp = (kh * kw * ci + 3) & ~3;
+  return ((kp * co) << 2) + paddedInputBytes(n, h, w, ci, oh, ow, kh, kw, sh, sw, top, left);
 }
 
 /**
  * Writes dFilter [k = kh * kw * ci, co] to `out` from x [n, h, w, ci] and dy [n, oh, ow, co]; `scratch`
- * holds filterGradientScratchBytes(k, co) bytes.
+ * holds filterGradientScratchBytes(...) bytes.
  */
 export function filterGradient(
   x: usize, n: i32, h: i32, w: i32, ci: i32,
@@ -38,93 +89,50 @@ export function filterGradient(
 ): void {
   const k = kh * kw * ci;
   const kp = (k + 3) & ~3;
-  const cols = scratch;
-  const acc = scratch + (<usize>(BLOCK * kp) << 2);
-  memory.fill(acc, 0, <usize>(kp * co) << 2);
-  memory.fill(cols, 0, <usize>(BLOCK * kp) << 2);
-  const total = n * oh * ow;
-  const rowBytes = <usize>kp << 2;
+  const acc = scratch;
+  const accBytes = <usize>(kp * co) << 2;
+  memory.fill(acc, 0, accBytes);
+  if (oh <= 0 || ow <= 0) {
+    memory.copy(out, acc, <usize>(k * co) << 2);
+    return;
+  }
+  const hp = (oh - 1) * sh + kh;
+  const wp = (ow - 1) * sw + kw;
+  const padded = needsPadding(h, w, hp, wp, top, left);
+  const src = padded ? padInput(x, n, h, w, ci, hp, wp, top, left, scratch + accBytes) : x;
+  const rows = padded ? hp : h;
+  const pitch = <usize>(padded ? wp : w) * (<usize>ci << 2);
+  const step = <usize>(sw * ci) << 2;
   const dyRow = <usize>co << 2;
-  for (let p0 = 0; p0 < total; p0 += BLOCK) {
-    const nb = min(BLOCK, total - p0);
-    gatherPatches(x, h, w, ci, oh, ow, kh, kw, sh, sw, top, left, p0, nb, cols, rowBytes);
-    const dyBlock = dy + <usize>p0 * dyRow;
-    for (let kt = 0; kt < kp; kt += 4) {
-      const a = cols + (<usize>kt << 2);
-      for (let ct = 0; ct < co; ct += 8) {
-        const tile = acc + ((<usize>kt * <usize>co + <usize>ct) << 2);
-        tile4x8(a, a + 4, a + 8, a + 12, rowBytes, dyBlock + (<usize>ct << 2), dyRow, nb, tile, dyRow, true);
+  // Blocks of whole output rows of one image, about BLOCK pixels: consecutive rows' fields are a constant
+  // jump apart, and their rows of dy follow one another.
+  const rowsPerBlock = max(1, min(oh, BLOCK / ow));
+  const jump = <usize>sh * pitch - <usize>ow * step;
+  for (let b = 0; b < n; b++) {
+    for (let y0 = 0; y0 < oh; y0 += rowsPerBlock) {
+      const runs = min(rowsPerBlock, oh - y0);
+      const rowStart = src + (<usize>b * <usize>rows + <usize>(y0 * sh)) * pitch;
+      const dyBlock = dy + <usize>((b * oh + y0) * ow) * dyRow;
+      for (let kt = 0; kt < kp; kt += 4) {
+        // Rows past k (the padding of Kp) repeat the last tap: their sums are never copied out.
+        const a0 = rowStart + tapOffset(min(kt, k - 1), kw, ci, pitch);
+        const a1 = rowStart + tapOffset(min(kt + 1, k - 1), kw, ci, pitch);
+        const a2 = rowStart + tapOffset(min(kt + 2, k - 1), kw, ci, pitch);
+        const a3 = rowStart + tapOffset(min(kt + 3, k - 1), kw, ci, pitch);
+        for (let ct = 0; ct < co; ct += 8) {
+          tile4x8Runs(a0, a1, a2, a3, step, runs, ow, jump, dyBlock + (<usize>ct << 2), dyRow, acc + ((<usize>kt * <usize>co + <usize>ct) << 2), dyRow, true);
+        }
       }
     }
   }
   memory.copy(out, acc, <usize>(k * co) << 2);
 }
 
-/**
- * Writes the receptive fields of output pixels p0 .. p0 + nb - 1 of a convolution over x [n, h, w, ci] as
- * rows of kh * kw * ci values, (fy, fx, ci) order, zeros outside the image, `rowBytes` apart from `dst`.
- */
-@inline function gatherPatches(
-  x: usize, h: i32, w: i32, ci: i32, oh: i32, ow: i32,
-  kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32,
-  p0: i32, nb: i32, dst0: usize, rowBytes: usize,
-): void {
-  const runBytes = <usize>ci << 2;
-  const tapBytes = <usize>kw * runBytes;
-  // The kw taps of one filter row are kw consecutive input columns, so inside the image they are one run of
-  // kw * ci values; copied by vectors, since memory.copy is a call per run (9 calls of 12 bytes per pixel
-  // for conv1 made the gather cost as much as the products).
-  // The block's first pixel's coordinates, then a step per pixel: two divisions per pixel cost more than
-  // a tenth of conv1's gather.
-  let b = p0 / (oh * ow);
-  let oy = (p0 - b * oh * ow) / ow;
-  let ox = p0 - (b * oh + oy) * ow - 1;
-  for (let r = 0; r < nb; r++) {
-    if (++ox === ow) {
-      ox = 0;
-      if (++oy === oh) {
-        oy = 0;
-        b++;
-      }
-    }
-    const ix0 = ox * sw - left;
-    const inside = ix0 >= 0 && ix0 + kw <= w;
-    let dst = dst0 + <usize>r * rowBytes;
-    for (let fy = 0; fy < kh; fy++) {
-      const iy = oy * sh + fy - top;
-      if (iy < 0 || iy >= h) {
-        zeroRun(dst, tapBytes);
-        dst += tapBytes;
-        continue;
-      }
-      const rowStart = x + <usize>(b * h + iy) * <usize>w * runBytes;
-      if (inside) {
-        copyRun(dst, rowStart + <usize>ix0 * runBytes, tapBytes);
-        dst += tapBytes;
-        continue;
-      }
-      for (let fx = 0; fx < kw; fx++) {
-        const ix = ix0 + fx;
-        if (ix < 0 || ix >= w) zeroRun(dst, runBytes);
-        else copyRun(dst, rowStart + <usize>ix * runBytes, runBytes);
-        dst += runBytes;
-      }
-    }
-  }
-}
-
-/** Copies `bytes` (a multiple of 4) from `src` to `dst`, 16 bytes at a time, then 4. */
-@inline function copyRun(dst: usize, src: usize, bytes: usize): void {
-  let o: usize = 0;
-  for (; o + 16 <= bytes; o += 16) v128.store(dst + o, v128.load(src + o));
-  for (; o < bytes; o += 4) store<f32>(dst + o, load<f32>(src + o));
-}
-
-/** Writes `bytes` (a multiple of 4) zero bytes at `dst`, 16 bytes at a time, then 4. */
-@inline function zeroRun(dst: usize, bytes: usize): void {
-  let o: usize = 0;
-  for (; o + 16 <= bytes; o += 16) v128.store(dst + o, i32x4.splat(0));
-  for (; o < bytes; o += 4) store<f32>(dst + o, 0);
+/** Byte offset of filter tap j ((fy, fx, c) order) from the start of its receptive field, rows `pitch` bytes apart. */
+@inline function tapOffset(j: i32, kw: i32, ci: i32, pitch: usize): usize {
+  const fy = j / (kw * ci);
+  const rest = j - fy * kw * ci;
+  return <usize>fy * pitch + (<usize>rest << 2);
 }
 
 /**
@@ -138,6 +146,18 @@ export function filterGradient(
 @inline function tile4x8(
   a0: usize, a1: usize, a2: usize, a3: usize, aStep: usize, b: usize, bStep: usize, count: i32,
   tile: usize, tileRow: usize, accumulate: bool,
+): void {
+  tile4x8Runs(a0, a1, a2, a3, aStep, 1, count, 0, b, bStep, tile, tileRow, accumulate);
+}
+
+/**
+ * tile4x8 over `runs` runs of `count` products each, the a_r moving on by `jump` bytes between runs and b
+ * continuing where it was: a convolution's filter rows, whose inputs are kw * ci consecutive values in each
+ * of kh input rows.
+ */
+@inline function tile4x8Runs(
+  a0: usize, a1: usize, a2: usize, a3: usize, aStep: usize, runs: i32, count: i32, jump: usize,
+  b: usize, bStep: usize, tile: usize, tileRow: usize, accumulate: bool,
 ): void {
   const t0 = tile;
   const t1 = t0 + tileRow;
@@ -153,23 +173,26 @@ export function filterGradient(
     c20 = v128.load(t2); c21 = v128.load(t2, 16);
     c30 = v128.load(t3); c31 = v128.load(t3, 16);
   }
-  for (let t = 0; t < count; t++) {
-    const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
-    const s0 = v128.load32_splat(a0);
-    c00 = f32x4.add(c00, f32x4.mul(s0, b0));
-    c01 = f32x4.add(c01, f32x4.mul(s0, b1));
-    const s1 = v128.load32_splat(a1);
-    c10 = f32x4.add(c10, f32x4.mul(s1, b0));
-    c11 = f32x4.add(c11, f32x4.mul(s1, b1));
-    const s2 = v128.load32_splat(a2);
-    c20 = f32x4.add(c20, f32x4.mul(s2, b0));
-    c21 = f32x4.add(c21, f32x4.mul(s2, b1));
-    const s3 = v128.load32_splat(a3);
-    c30 = f32x4.add(c30, f32x4.mul(s3, b0));
-    c31 = f32x4.add(c31, f32x4.mul(s3, b1));
-    a0 += aStep; a1 += aStep; a2 += aStep; a3 += aStep;
-    b += bStep;
+  for (let s = 0; s < runs; s++) {
+    for (let t = 0; t < count; t++) {
+      const b0 = v128.load(b);
+      const b1 = v128.load(b, 16);
+      const s0 = v128.load32_splat(a0);
+      c00 = f32x4.add(c00, f32x4.mul(s0, b0));
+      c01 = f32x4.add(c01, f32x4.mul(s0, b1));
+      const s1 = v128.load32_splat(a1);
+      c10 = f32x4.add(c10, f32x4.mul(s1, b0));
+      c11 = f32x4.add(c11, f32x4.mul(s1, b1));
+      const s2 = v128.load32_splat(a2);
+      c20 = f32x4.add(c20, f32x4.mul(s2, b0));
+      c21 = f32x4.add(c21, f32x4.mul(s2, b1));
+      const s3 = v128.load32_splat(a3);
+      c30 = f32x4.add(c30, f32x4.mul(s3, b0));
+      c31 = f32x4.add(c31, f32x4.mul(s3, b1));
+      a0 += aStep; a1 += aStep; a2 += aStep; a3 += aStep;
+      b += bStep;
+    }
+    a0 += jump; a1 += jump; a2 += jump; a3 += jump;
   }
   v128.store(t0, c00); v128.store(t0, c01, 16);
   v128.store(t1, c10); v128.store(t1, c11, 16);
@@ -179,16 +202,24 @@ export function filterGradient(
 
 /** tile4x8 for one row: 8 floats at `tile` add `count` products a[t] * b[t][0 .. 8]. */
 @inline function row1x8(a: usize, aStep: usize, b: usize, bStep: usize, count: i32, tile: usize, accumulate: bool): void {
+  row1x8Runs(a, aStep, 1, count, 0, b, bStep, tile, accumulate);
+}
+
+/** tile4x8Runs for one row. */
+@inline function row1x8Runs(a: usize, aStep: usize, runs: i32, count: i32, jump: usize, b: usize, bStep: usize, tile: usize, accumulate: bool): void {
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
   if (accumulate) {
     c0 = v128.load(tile); c1 = v128.load(tile, 16);
   }
-  for (let t = 0; t < count; t++) {
-    const s = v128.load32_splat(a);
-    c0 = f32x4.add(c0, f32x4.mul(s, v128.load(b)));
-    c1 = f32x4.add(c1, f32x4.mul(s, v128.load(b, 16)));
-    a += aStep;
-    b += bStep;
+  for (let s = 0; s < runs; s++) {
+    for (let t = 0; t < count; t++) {
+      const v = v128.load32_splat(a);
+      c0 = f32x4.add(c0, f32x4.mul(v, v128.load(b)));
+      c1 = f32x4.add(c1, f32x4.mul(v, v128.load(b, 16)));
+      a += aStep;
+      b += bStep;
+    }
+    a += jump;
   }
   v128.store(tile, c0); v128.store(tile, c1, 16);
 }
@@ -250,12 +281,12 @@ export function matMulFewRows(a: usize, m: i32, k: i32, b: usize, n: i32, out: u
 }
 
 /**
- * Output pixels per block of `inputGradient` and `convForward`: the block's rows (dy, or gathered patches)
+ * Output pixels per block of `inputGradient` and `convForward`: the block's rows (dy, or the receptive fields)
  * and a packed filter strip stay in cache.
  */
 const PIXELS: i32 = 32;
 
-/** Bytes of scratch `inputGradient` and `convForward` need for a filter of k x co: the packed filter and a block of PIXELS rows of k. */
+/** Bytes of scratch `inputGradient` needs for a filter of k x co: the packed filter and a block of PIXELS rows of k. */
 export function blockedScratchBytes(k: i32, co: i32): i32 {
   return (k * co + PIXELS * k) << 2;
 }
@@ -335,14 +366,19 @@ export function inputGradient(
   }
 }
 
+/** Bytes of scratch `convForward` needs: the packed filter, the padded input, and a block's field starts. */
+export function convForwardScratchBytes(n: i32, h: i32, w: i32, ci: i32, oh: i32, ow: i32, co: i32, kh: i32, kw: i32, sh: i32, sw: i32, top: i32, left: i32): i32 {
+  return ((kh * kw * ci * co) << 2) + paddedInputBytes(n, h, w, ci, oh, ow, kh, kw, sh, sw, top, left) + (PIXELS << 2);
+}
+
 /**
  * A convolution without bias: out [n, oh, ow, co] = the receptive fields of x [n, h, w, ci] times filter
  * [k = kh*kw*ci, co] (co a multiple of 8). The filter is packed into strips [co/8][k][8]; per block of
- * PIXELS output pixels the patches are gathered (as filterGradient gathers them) and each strip's
- * 4 x 8 tiles accumulate in registers. Each output sums its k products one after another from 0 in
- * float32, in (fy, fx, ci) order with zeros outside the image, as XNNPACK's convolution does (its products
- * with the padding's zeros leave a sum unchanged), so the bytes are the same. `scratch` holds
- * blockedScratchBytes(k, co) bytes.
+ * PIXELS output pixels, each strip's 4 x 8 tiles (4 pixels) accumulate in registers, reading each pixel's
+ * receptive field where it is: kh runs of kw * ci values, one per filter row. Each output sums
+ * its k products one after another from 0 in float32, in (fy, fx, ci) order with zeros outside the image
+ * (read from the padded input), as XNNPACK's convolution does, so the bytes are the same. `scratch` holds
+ * convForwardScratchBytes(...) bytes.
  */
 export function convForward(
   x: usize, n: i32, h: i32, w: i32, ci: i32, filter: usize,
@@ -351,7 +387,6 @@ export function convForward(
 ): void {
   const k = kh * kw * ci;
   const packed = scratch;
-  const block = scratch + (<usize>(k * co) << 2);
   const outRow = <usize>co << 2;
   for (let j = 0; j < co; j += 8) {
     let dst = packed + (<usize>(j * k) << 2);
@@ -363,21 +398,54 @@ export function convForward(
       src += outRow;
     }
   }
+  const hp = (oh - 1) * sh + kh;
+  const wp = (ow - 1) * sw + kw;
+  const padded = needsPadding(h, w, hp, wp, top, left);
+  const src = padded ? padInput(x, n, h, w, ci, hp, wp, top, left, scratch + (<usize>(k * co) << 2)) : x;
+  const rows = padded ? hp : h;
+  const pitch = <usize>(padded ? wp : w) * (<usize>ci << 2);
+  const step = <usize>(sw * ci) << 2;
+  const run = kw * ci;
+  // From the end of one filter row's run to the start of the next one's.
+  const jump = pitch - (<usize>run << 2);
+  const starts = scratch + (<usize>(k * co) << 2) + <usize>paddedInputBytes(n, h, w, ci, oh, ow, kh, kw, sh, sw, top, left);
   const total = n * oh * ow;
-  const rowBytes = <usize>k << 2;
   for (let p0 = 0; p0 < total; p0 += PIXELS) {
     const nb = min(PIXELS, total - p0);
-    gatherPatches(x, h, w, ci, oh, ow, kh, kw, sh, sw, top, left, p0, nb, block, rowBytes);
+    fieldStarts(src, rows, pitch, step, sh, oh, ow, p0, nb, starts);
     for (let j = 0; j < co; j += 8) {
       const strip = packed + (<usize>(j * k) << 2);
+      const tile = out + <usize>p0 * outRow + (<usize>j << 2);
       let r = 0;
       for (; r + 4 <= nb; r += 4) {
-        const a0 = block + <usize>r * rowBytes;
-        tile4x8(a0, a0 + rowBytes, a0 + 2 * rowBytes, a0 + 3 * rowBytes, 4, strip, 32, k, out + <usize>(p0 + r) * outRow + (<usize>j << 2), outRow, false);
+        const q = starts + (<usize>r << 2);
+        tile4x8Runs(load<u32>(q), load<u32>(q, 4), load<u32>(q, 8), load<u32>(q, 12), 4, kh, run, jump, strip, 32, tile + <usize>r * outRow, outRow, false);
       }
       for (; r < nb; r++) {
-        row1x8(block + <usize>r * rowBytes, 4, strip, 32, k, out + <usize>(p0 + r) * outRow + (<usize>j << 2), false);
+        row1x8Runs(load<u32>(starts + (<usize>r << 2)), 4, kh, run, jump, strip, 32, tile + <usize>r * outRow, false);
       }
+    }
+  }
+}
+
+/**
+ * Writes to `dst` (u32 each) where the receptive fields of output pixels p0 .. p0 + nb - 1 start in `src`
+ * (rows of `pitch` bytes, `rows` of them per image, output pixels `step` bytes apart along a row).
+ */
+@inline function fieldStarts(src: usize, rows: i32, pitch: usize, step: usize, sh: i32, oh: i32, ow: i32, p0: i32, nb: i32, dst: usize): void {
+  let b = p0 / (oh * ow);
+  let oy = (p0 - b * oh * ow) / ow;
+  let ox = p0 - (b * oh + oy) * ow;
+  let row = src + (<usize>b * <usize>rows + <usize>(oy * sh)) * pitch;
+  for (let r = 0; r < nb; r++) {
+    store<u32>(dst + (<usize>r << 2), <u32>(row + <usize>ox * step));
+    if (++ox === ow) {
+      ox = 0;
+      if (++oy === oh) {
+        oy = 0;
+        b++;
+      }
+      row = src + (<usize>b * <usize>rows + <usize>(oy * sh)) * pitch;
     }
   }
 }
