@@ -1,6 +1,8 @@
 /**
  * Entry point of one data-parallel training thread (parallel-trainer.ts): its own wasm backend and copy of
- * the CNN2D; for each step it reads the weights and its share of the batch from shared memory, computes the
+ * the CNN2D; for each step it reads the weights and its share of the batch from shared memory, standardises
+ * that share (the coordinating thread only copies the raw images: a third thread busy while two compute on
+ * two cores delays one of them, and the other waits for it at the next batch-norm exchange), computes the
  * gradient of the batch's mean loss restricted to its samples (so the threads' gradients add up to the
  * batch's), with batch norm synchronised across threads (batch-norm-block.ts, shared-reducer.ts), writes
  * the gradient into its own slot, and once every thread has, adds the slots and applies Adam over its own
@@ -12,6 +14,7 @@ import { CNN_IMAGE_SIZE, CNN_INPUT_CHANNELS, CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH }
 import { initBackend } from "./backend";
 import type { AdamStepConstants } from "./adam";
 import { setBatchNormSync } from "./batch-norm-block";
+import { standardizeImages, type Standardization } from "./standardize";
 import { addSlotsAndUpdate, type SharedAdamLayout, sharedAdamKernel, sharedAdamViews, type SharedWasmMemory } from "./shared-adam";
 import { reducerSlotLength, SharedReducer } from "./shared-reducer";
 import { trainingForward } from "./training-forward";
@@ -32,14 +35,23 @@ export interface ParallelTrainBuffers {
   /** The non-trainable weights (batch-norm moving statistics) after the step, written by thread 0. */
   moving: SharedArrayBuffer;
   /**
-   * Two batch buffers, each a standardised batch of batchSize x 33 x 153 x 3: a step reads one while the
-   * next batch is written into the other.
+   * Two batch buffers, each batchSize x 33 x 153 x 3 raw image values (0..255, `imageType`): a step reads
+   * one while the next batch is written into the other.
    */
-  x: [SharedArrayBuffer, SharedArrayBuffer];
+  images: [SharedArrayBuffer, SharedArrayBuffer];
+  imageType: BatchImageType;
   /** The two batches' labels, int32. */
   labels: [SharedArrayBuffer, SharedArrayBuffer];
   /** The batch-norm all-reduce (shared-reducer.ts). */
   reducer: SharedArrayBuffer;
+}
+
+/** Element type of the batch buffers: that of the training images (8-bit, or float values on 0..255). */
+export type BatchImageType = "uint8" | "float32";
+
+/** A view of a batch buffer of the given element type. */
+export function batchImages(buffer: SharedArrayBuffer, type: BatchImageType): Uint8Array | Float32Array {
+  return type === "uint8" ? new Uint8Array(buffer) : new Float32Array(buffer);
 }
 
 /** What a trainer hands each thread at start. */
@@ -50,6 +62,8 @@ export interface ParallelTrainWorkerData {
   weightSpecs: tf.io.WeightsManifestEntry[];
   weightData: ArrayBuffer;
   buffers: ParallelTrainBuffers;
+  /** The standardisation the raw images go through before the network. */
+  standardization: Standardization;
 }
 
 /**
@@ -89,7 +103,9 @@ async function serve(data: ParallelTrainWorkerData): Promise<void> {
     const kernel = sharedAdamKernel(data.buffers.adam);
     const grads = shared.slots[data.rank];
     const moving = new Float32Array(data.buffers.moving);
-    const xs = data.buffers.x.map((b) => new Float32Array(b));
+    const raws = data.buffers.images.map((b) => batchImages(b, data.buffers.imageType));
+    // This thread's share, standardised: at most the larger share of a full batch.
+    const x = new Float32Array(raws[0].length);
     const labelSets = data.buffers.labels.map((b) => new Int32Array(b));
     port.on("message", (step: ParallelTrainStep) => {
       try {
@@ -106,11 +122,12 @@ async function serve(data: ParallelTrainWorkerData): Promise<void> {
           }
         });
         const n = step.end - step.start;
-        const x = xs[step.buffer];
+        const share = raws[step.buffer].subarray(step.start * CNN_IMAGE_SIZE, step.end * CNN_IMAGE_SIZE);
+        standardizeImages(share, n, data.standardization, x);
         const labels = labelSets[step.buffer];
         let correctT: tf.Tensor | null = null;
         const { value, grads: g } = tf.tidy(() => {
-          const input = tf.tensor4d(x.subarray(step.start * CNN_IMAGE_SIZE, step.end * CNN_IMAGE_SIZE), [n, CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH, CNN_INPUT_CHANNELS]);
+          const input = tf.tensor4d(x.subarray(0, n * CNN_IMAGE_SIZE), [n, CNN_INPUT_HEIGHT, CNN_INPUT_WIDTH, CNN_INPUT_CHANNELS]);
           const labelT = tf.tensor1d(labels.subarray(step.start, step.end), "int32");
           const oneHot = tf.oneHot(labelT, 2);
           return tf.variableGrads(() => {
@@ -139,6 +156,9 @@ async function serve(data: ParallelTrainWorkerData): Promise<void> {
             o += t.size;
           }
         }
+        // The next step may already be posted: nobody reads the weights or writes a slot for it before every
+        // thread is done with this one's update.
+        if (step.participants > 1) reducer.barrier();
         const loss = value.dataSync()[0];
         const correct = (correctT as tf.Tensor | null)?.dataSync()[0] ?? 0;
         tf.dispose([value, correctT as tf.Tensor | null, ...Object.values(g)].filter((t): t is tf.Tensor => t !== null));

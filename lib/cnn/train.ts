@@ -150,7 +150,9 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
     setCnnMetadata(model, { standardization });
     const threads = workers > 1 ? `, ${workers} threads` : "";
     if (log) log(`training CNN2D on ${train.n} images (${val ? `${val.n} validation, ` : ""}batch ${batchSize}, ${epochs} epochs) on ${backend} (${path} path${threads})`);
-    if (workers > 1 && startEpoch < epochs) parallel = await DataParallelTrainer.create(model, workers, batchSize, adam);
+    if (workers > 1 && startEpoch < epochs) {
+      parallel = await DataParallelTrainer.create(model, workers, batchSize, adam, standardization, train.images instanceof Float32Array ? "float32" : "uint8");
+    }
 
     const labelsTrain = Int32Array.from(train.labels as ArrayLike<number>);
     const ownX = parallel === null ? new Float32Array(batchSize * CNN_IMAGE_SIZE) : null;
@@ -165,37 +167,46 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
       const order = new Rng(`trainCnn:${seed}:epoch:${epoch}`).permutation(train.n);
       let lossSum = 0;
       let correct = 0;
-      /** Standardises the batch starting at `start` of this epoch's order into the batch buffer; its size. */
+      /**
+       * Writes the batch starting at `start` of this epoch's order into the batch buffer, standardised here
+       * or raw for the threads (which standardise their shares); its size.
+       */
       const fillBatch = (start: number): number => {
-        const x = parallel?.x ?? (ownX as Float32Array);
         const labels = parallel?.labels ?? (ownLabels as Int32Array);
         const b = Math.min(batchSize, train.n - start);
         for (let i = 0; i < b; i++) {
           const k = order[start + i];
-          standardizeImages(train.images.subarray(k * CNN_IMAGE_SIZE, (k + 1) * CNN_IMAGE_SIZE), 1, standardization, x.subarray(i * CNN_IMAGE_SIZE, (i + 1) * CNN_IMAGE_SIZE));
+          const image = train.images.subarray(k * CNN_IMAGE_SIZE, (k + 1) * CNN_IMAGE_SIZE);
+          if (parallel === null) standardizeImages(image, 1, standardization, (ownX as Float32Array).subarray(i * CNN_IMAGE_SIZE, (i + 1) * CNN_IMAGE_SIZE));
+          else parallel.images.set(image, i * CNN_IMAGE_SIZE);
           labels[i] = labelsTrain[k];
         }
         return b;
       };
       let b = fillBatch(0);
+      let pending: Promise<{ loss: number; correct: number }> | null = parallel?.step(b) ?? null;
       for (let start = 0; start < train.n; start += batchSize) {
         const next = start + batchSize;
         let step: { loss: number; correct: number };
         let nextB = 0;
+        let nextPending: Promise<{ loss: number; correct: number }> | null = null;
         if (parallel === null) {
           step = trainStep(model, adam, variables, (ownX as Float32Array).subarray(0, b * CNN_IMAGE_SIZE), (ownLabels as Int32Array).subarray(0, b), path);
           if (next < train.n) nextB = fillBatch(next);
         } else {
-          // The threads have their batch once the step has started: the next one is standardised into the
-          // other buffer while they compute.
-          const pending = parallel.step(b);
-          if (next < train.n) nextB = fillBatch(next);
-          step = await pending;
+          // The next batch goes into the other buffer and is posted while the threads compute this one, so
+          // that they go on to it without waiting for this thread (which two busy cores schedule late).
+          if (next < train.n) {
+            nextB = fillBatch(next);
+            nextPending = parallel.step(nextB);
+          }
+          step = await (pending as Promise<{ loss: number; correct: number }>);
         }
         lossSum += step.loss * b;
         correct += step.correct;
         options.onBatch?.(epoch * train.n + start + b, epochs * train.n, `epoch ${epoch + 1}/${epochs}`);
         b = nextB;
+        pending = nextPending;
       }
       // The threads kept the weights and Adam's moments: the model and the optimiser take them back for the
       // validation and the checkpoint.
@@ -242,7 +253,9 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
       workers,
     };
   } finally {
-    // Interrupted between steps (a callback threw), the model keeps the last step's weights, as in one thread.
+    // Interrupted between steps (a callback threw), the model keeps the weights of the last step that ran:
+    // with threads, that can be the step after the one the callback saw, already under way.
+    await parallel?.settle();
     if (parallel?.usable) parallel.sync(model);
     adam.dispose();
     await parallel?.close();

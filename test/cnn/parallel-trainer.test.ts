@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { Adam } from "../../lib/cnn/adam";
-import { buildCnn2d } from "../../lib/cnn/architecture";
+import { buildCnn2d, CNN_IMAGE_SIZE } from "../../lib/cnn/architecture";
 import { DataParallelTrainer } from "../../lib/cnn/parallel-trainer";
 import { computeStandardization, standardizeImages } from "../../lib/cnn/standardize";
 import { trainCnn } from "../../lib/cnn/train";
@@ -20,19 +20,21 @@ test("two threads with synchronised batch norm give the one-thread gradients, lo
   await useBackend("wasm");
   const n = 7; // odd: the threads' shares differ in size
   const data = syntheticImages(n, 5);
-  const x = standardizeImages(data.images, n, computeStandardization(data.images, n));
+  const standardization = computeStandardization(data.images, n);
+  const x = standardizeImages(data.images, n, standardization);
   const labels = Int32Array.from(data.labels);
   const model = buildCnn2d({ seed: 4 });
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const adam = new Adam(variables);
-  const trainer = await DataParallelTrainer.create(model, 2, 8, adam);
+  const trainer = await DataParallelTrainer.create(model, 2, 8, adam, standardization);
   try {
-    trainer.x.set(x);
+    // Raw images: the threads standardise their shares.
+    trainer.images.set(data.images);
     trainer.labels.set(labels);
     const running = trainer.step(n);
-    // While the threads compute, x and labels are the other buffer: a next batch written there (here
+    // While the threads compute, images and labels are the other buffer: a next batch written there (here
     // garbage) must not reach this step.
-    trainer.x.fill(Number.NaN);
+    trainer.images.fill(255);
     trainer.labels.fill(7);
     const parallel = await running;
     // One thread, the same mean loss; it also moves this model's statistics, as each thread moved its copy's.
@@ -70,7 +72,7 @@ test("two threads with synchronised batch norm give the one-thread gradients, lo
   }
 });
 
-test("data-parallel training gives the same bytes for the same seed and threads, also after a resume, and leaks no tensors", async () => {
+test("data-parallel training gives the same bytes for the same seed and threads, also after a resume and from float images, and leaks no tensors", async () => {
   await useBackend("wasm");
   const train = syntheticImages(40, 6);
   const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), "cnn-dp-a-")), fs.mkdtempSync(path.join(os.tmpdir(), "cnn-dp-b-"))];
@@ -87,6 +89,12 @@ test("data-parallel training gives the same bytes for the same seed and threads,
     const r2 = await trainCnn(resumed, { ...options, epochs: 2, checkpointDir: dirs[1], resume: true });
     assert.equal(r2.resumedFromEpoch, 1);
     assert.deepEqual(weightsOf(resumed), weightsOf(straight));
+
+    // The same images as float32 values on 0..255 (the threads' batch buffers are then float32): the same bytes.
+    const floats = buildCnn2d({ seed: 5 });
+    await trainCnn(floats, { ...options, train: { ...train, images: Float32Array.from(train.images) }, epochs: 2 });
+    assert.deepEqual(weightsOf(floats), weightsOf(straight));
+    floats.dispose();
 
     // One thread: the same mathematics, summed in another order.
     const single = buildCnn2d({ seed: 5 });
@@ -116,12 +124,57 @@ test("interrupted between steps, data-parallel training leaves the model at the 
   interrupted.dispose();
 });
 
+test("a step posted while another is in flight gives the bytes of posting it after; buffers and sync wait for the steps in flight", async () => {
+  await useBackend("wasm");
+  const steps = 8;
+  const data = syntheticImages(8 * steps, 9);
+  const standardization = computeStandardization(data.images, 8 * steps);
+  const batch = (k: number) => data.images.subarray(k * 8 * CNN_IMAGE_SIZE, (k + 1) * 8 * CNN_IMAGE_SIZE);
+  const labels = (k: number) => Int32Array.from(data.labels.subarray(k * 8, (k + 1) * 8));
+  const run = async (overlap: boolean): Promise<{ weights: Float32Array[]; losses: number[] }> => {
+    const model = buildCnn2d({ seed: 7 });
+    const adam = new Adam(model.trainableWeights.map((w) => w.read() as tf.Variable));
+    const trainer = await DataParallelTrainer.create(model, 2, 8, adam, standardization);
+    try {
+      const losses: number[] = [];
+      for (let k = 0; k < steps; k += overlap ? 2 : 1) {
+        trainer.images.set(batch(k));
+        trainer.labels.set(labels(k));
+        const first = trainer.step(8);
+        if (!overlap || k + 1 === steps) {
+          losses.push((await first).loss);
+          continue;
+        }
+        trainer.images.set(batch(k + 1));
+        trainer.labels.set(labels(k + 1));
+        const second = trainer.step(8);
+        // Both buffers are read by steps in flight: neither can be written, and the model cannot be synced.
+        assert.throws(() => trainer.images, /still read by a step in flight/);
+        assert.throws(() => trainer.sync(model), /sync with a step in flight/);
+        losses.push((await first).loss, (await second).loss);
+      }
+      await trainer.settle();
+      trainer.sync(model);
+      assert.equal(adam.step, steps);
+      return { weights: weightsOf(model), losses };
+    } finally {
+      await trainer.close();
+      adam.dispose();
+      model.dispose();
+    }
+  };
+  const overlapped = await run(true);
+  const sequential = await run(false);
+  assert.deepEqual(overlapped.losses, sequential.losses);
+  assert.deepEqual(overlapped.weights, sequential.weights);
+});
+
 test("a data-parallel trainer refuses an optimiser of other variables than the model's trainable weights", async () => {
   await useBackend("wasm");
   const model = buildCnn2d({ seed: 1 });
   const other = tf.variable(tf.zeros([3]));
   const adam = new Adam([other]);
-  await assert.rejects(DataParallelTrainer.create(model, 2, 8, adam), /the optimiser's variables are not the model's trainable weights/);
+  await assert.rejects(DataParallelTrainer.create(model, 2, 8, adam, { mean: [0.5, 0.5, 0.5], std: [0.2, 0.2, 0.2] }), /the optimiser's variables are not the model's trainable weights/);
   adam.dispose();
   other.dispose();
   model.dispose();
