@@ -169,6 +169,34 @@ test("a step posted while another is in flight gives the bytes of posting it aft
   assert.deepEqual(overlapped.weights, sequential.weights);
 });
 
+// A timeout: without the fix this test waits forever.
+test("training threads that die fail the steps in flight instead of leaving them waiting", { timeout: 120_000 }, async () => {
+  await useBackend("wasm");
+  const data = syntheticImages(16, 10);
+  const model = buildCnn2d({ seed: 8 });
+  const adam = new Adam(model.trainableWeights.map((w) => w.read() as tf.Variable));
+  const trainer = await DataParallelTrainer.create(model, 2, 8, adam, computeStandardization(data.images, 16));
+  try {
+    trainer.images.set(data.images.subarray(0, 8 * CNN_IMAGE_SIZE));
+    trainer.labels.set(Int32Array.from(data.labels.subarray(0, 8)));
+    const first = trainer.step(8);
+    trainer.images.set(data.images.subarray(8 * CNN_IMAGE_SIZE));
+    trainer.labels.set(Int32Array.from(data.labels.subarray(8)));
+    const second = trainer.step(8);
+    // The threads are private: ending them from outside stands for a crash of both (with one left, the
+    // survivor's batch norm would fail too and answer).
+    await Promise.all((trainer as unknown as { workers: { terminate(): Promise<number> }[] }).workers.map((w) => w.terminate()));
+    await assert.rejects(first, /training thread \d exited/);
+    await assert.rejects(second, /training thread \d exited/);
+    await trainer.settle();
+    assert.equal(trainer.usable, false);
+  } finally {
+    await trainer.close();
+    adam.dispose();
+    model.dispose();
+  }
+});
+
 test("a data-parallel trainer refuses an optimiser of other variables than the model's trainable weights", async () => {
   await useBackend("wasm");
   const model = buildCnn2d({ seed: 1 });
