@@ -173,12 +173,13 @@ export async function trainCnn(model: tf.LayersModel, options: TrainCnnOptions):
        */
       const fillBatch = (start: number): number => {
         const labels = parallel?.labels ?? (ownLabels as Int32Array);
+        const raw = parallel?.images ?? null;
         const b = Math.min(batchSize, train.n - start);
         for (let i = 0; i < b; i++) {
           const k = order[start + i];
           const image = train.images.subarray(k * CNN_IMAGE_SIZE, (k + 1) * CNN_IMAGE_SIZE);
-          if (parallel === null) standardizeImages(image, 1, standardization, (ownX as Float32Array).subarray(i * CNN_IMAGE_SIZE, (i + 1) * CNN_IMAGE_SIZE));
-          else parallel.images.set(image, i * CNN_IMAGE_SIZE);
+          if (raw === null) standardizeImages(image, 1, standardization, (ownX as Float32Array).subarray(i * CNN_IMAGE_SIZE, (i + 1) * CNN_IMAGE_SIZE));
+          else raw.set(image, i * CNN_IMAGE_SIZE);
           labels[i] = labelsTrain[k];
         }
         return b;

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { Adam } from "../../lib/cnn/adam";
 import { buildCnn2d, CNN_IMAGE_SIZE } from "../../lib/cnn/architecture";
 import { DataParallelTrainer } from "../../lib/cnn/parallel-trainer";
-import { computeStandardization, standardizeImages } from "../../lib/cnn/standardize";
+import { computeStandardization, type Standardization, standardizeImages } from "../../lib/cnn/standardize";
 import { trainCnn } from "../../lib/cnn/train";
 import { trainingForward } from "../../lib/cnn/training-forward";
 import { relativeError, useBackend } from "./compare";
@@ -16,6 +16,28 @@ import { syntheticImages } from "./synthetic";
 const quiet = { log: false as const };
 const weightsOf = (model: tf.LayersModel): Float32Array[] => model.weights.map((w) => Float32Array.from(w.read().dataSync() as Float32Array));
 
+interface TrainerRig {
+  model: tf.LayersModel;
+  variables: tf.Variable[];
+  adam: Adam;
+  trainer: DataParallelTrainer;
+}
+
+/** Runs `body` with a fresh model of `seed`, its Adam and a two-thread trainer for batches of 8; frees them after. */
+async function withTrainer<T>(seed: number, standardization: Standardization, body: (rig: TrainerRig) => Promise<T>): Promise<T> {
+  const model = buildCnn2d({ seed });
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const adam = new Adam(variables);
+  const trainer = await DataParallelTrainer.create(model, 2, 8, adam, standardization);
+  try {
+    return await body({ model, variables, adam, trainer });
+  } finally {
+    await trainer.close();
+    adam.dispose();
+    model.dispose();
+  }
+}
+
 test("two threads with synchronised batch norm give the one-thread gradients, loss and moving statistics, and Adam's update of their sum", async () => {
   await useBackend("wasm");
   const n = 7; // odd: the threads' shares differ in size
@@ -23,11 +45,7 @@ test("two threads with synchronised batch norm give the one-thread gradients, lo
   const standardization = computeStandardization(data.images, n);
   const x = standardizeImages(data.images, n, standardization);
   const labels = Int32Array.from(data.labels);
-  const model = buildCnn2d({ seed: 4 });
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const adam = new Adam(variables);
-  const trainer = await DataParallelTrainer.create(model, 2, 8, adam, standardization);
-  try {
+  await withTrainer(4, standardization, async ({ model, variables, adam, trainer }) => {
     // Raw images: the threads standardise their shares.
     trainer.images.set(data.images);
     trainer.labels.set(labels);
@@ -65,11 +83,7 @@ test("two threads with synchronised batch norm give the one-thread gradients, lo
     model.nonTrainableWeights.forEach((w, i) => assert.deepEqual(w.read().dataSync(), parallel.moving[i], w.originalName));
     reference.dispose();
     copy.dispose();
-  } finally {
-    await trainer.close();
-    adam.dispose();
-    model.dispose();
-  }
+  });
 });
 
 test("data-parallel training gives the same bytes for the same seed and threads, also after a resume and from float images, and leaks no tensors", async () => {
@@ -132,10 +146,7 @@ test("a step posted while another is in flight gives the bytes of posting it aft
   const batch = (k: number) => data.images.subarray(k * 8 * CNN_IMAGE_SIZE, (k + 1) * 8 * CNN_IMAGE_SIZE);
   const labels = (k: number) => Int32Array.from(data.labels.subarray(k * 8, (k + 1) * 8));
   const run = async (overlap: boolean): Promise<{ weights: Float32Array[]; losses: number[] }> => {
-    const model = buildCnn2d({ seed: 7 });
-    const adam = new Adam(model.trainableWeights.map((w) => w.read() as tf.Variable));
-    const trainer = await DataParallelTrainer.create(model, 2, 8, adam, standardization);
-    try {
+    return withTrainer(7, standardization, async ({ model, adam, trainer }) => {
       const losses: number[] = [];
       for (let k = 0; k < steps; k += overlap ? 2 : 1) {
         trainer.images.set(batch(k));
@@ -157,11 +168,7 @@ test("a step posted while another is in flight gives the bytes of posting it aft
       trainer.sync(model);
       assert.equal(adam.step, steps);
       return { weights: weightsOf(model), losses };
-    } finally {
-      await trainer.close();
-      adam.dispose();
-      model.dispose();
-    }
+    });
   };
   const overlapped = await run(true);
   const sequential = await run(false);
@@ -173,10 +180,7 @@ test("a step posted while another is in flight gives the bytes of posting it aft
 test("training threads that die fail the steps in flight instead of leaving them waiting", { timeout: 120_000 }, async () => {
   await useBackend("wasm");
   const data = syntheticImages(16, 10);
-  const model = buildCnn2d({ seed: 8 });
-  const adam = new Adam(model.trainableWeights.map((w) => w.read() as tf.Variable));
-  const trainer = await DataParallelTrainer.create(model, 2, 8, adam, computeStandardization(data.images, 16));
-  try {
+  await withTrainer(8, computeStandardization(data.images, 16), async ({ trainer }) => {
     trainer.images.set(data.images.subarray(0, 8 * CNN_IMAGE_SIZE));
     trainer.labels.set(Int32Array.from(data.labels.subarray(0, 8)));
     const first = trainer.step(8);
@@ -190,11 +194,7 @@ test("training threads that die fail the steps in flight instead of leaving them
     await assert.rejects(second, /training thread \d exited/);
     await trainer.settle();
     assert.equal(trainer.usable, false);
-  } finally {
-    await trainer.close();
-    adam.dispose();
-    model.dispose();
-  }
+  });
 });
 
 test("a data-parallel trainer refuses an optimiser of other variables than the model's trainable weights", async () => {
