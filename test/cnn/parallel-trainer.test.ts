@@ -176,6 +176,22 @@ test("a step posted while another is in flight gives the bytes of posting it aft
   assert.deepEqual(overlapped.weights, sequential.weights);
 });
 
+test("a step on both threads cannot be posted while a step on one thread is in flight", async () => {
+  await useBackend("wasm");
+  const data = syntheticImages(9, 11);
+  await withTrainer(9, computeStandardization(data.images, 9), async ({ trainer }) => {
+    trainer.images.set(data.images.subarray(0, CNN_IMAGE_SIZE));
+    trainer.labels.set(Int32Array.from(data.labels.subarray(0, 1)));
+    const single = trainer.step(1);
+    trainer.images.set(data.images.subarray(CNN_IMAGE_SIZE));
+    trainer.labels.set(Int32Array.from(data.labels.subarray(1)));
+    // Thread 1 sat that step out: it would read the weights while thread 0 still updates them.
+    assert.throws(() => trainer.step(8), /a step on 2 threads cannot follow one in flight on fewer/);
+    await single;
+    await trainer.step(8);
+  });
+});
+
 // A timeout: without the fix this test waits forever.
 test("training threads that die fail the steps in flight instead of leaving them waiting", { timeout: 120_000 }, async () => {
   await useBackend("wasm");
