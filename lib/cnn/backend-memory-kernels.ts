@@ -10,12 +10,12 @@ import { InputError } from "../core/errors";
 
 /** The exports of batch-norm-kernels.wasm; pointers are byte offsets into the backend's memory. */
 export interface BatchNormKernels {
-  sumDeviations(x: number, m: number, c: number, shift: number, sum: number, sumSq: number, withSquares: number): void;
+  sumDeviations(x: number, m: number, c: number, shift: number, sum: number, sumSq: number): void;
   normRelu(x: number, m: number, c: number, scale: number, shift: number, out: number): void;
   normPoolRelu(x: number, n: number, h: number, w: number, c: number, scale: number, shift: number, out: number): void;
   reluBackward(dy: number, x: number, m: number, c: number, scale: number, shift: number, meanX: number, rstd: number, dx: number, sumG: number, sumGz: number): void;
   poolReluBackward(dy: number, x: number, n: number, h: number, w: number, c: number, scale: number, shift: number, meanX: number, rstd: number, dx: number, sumG: number, sumGz: number): void;
-  batchNormBackward(x: number, m: number, c: number, count: number, meanX: number, rstd: number, kf: number, sumG: number, sumGz: number, dx: number, acc: number): void;
+  batchNormBackward(x: number, m: number, c: number, meanX: number, a: number, b: number, cc: number, dx: number, acc: number): void;
 }
 
 /** The part of the WebAssembly global used here (the project's ES2022 type libraries do not declare it). */

@@ -5,7 +5,8 @@
  * Through the layers API this tail is a chain of a dozen ops (moments, batchNormalization, maxPool, relu)
  * and about twice as many in the backward pass, each a full pass over the largest activation of the network
  * (32 x 33 x 153 x 32 floats per batch); here it is two passes forward (statistics; normalise, pool and
- * ReLU) and two backward, with per-channel sums accumulated in float64. Same math as Keras' BatchNormalization in training mode
+ * ReLU) and two backward, elementwise in float32 (as tf.js' own kernels and PyTorch compute) with every
+ * per-channel sum over pixels accumulated in float64. Same math as Keras' BatchNormalization in training mode
  * (normalisation by the biased batch variance), PyTorch's MaxPool2d(2) (floor) and ReLU; the test compares
  * both directions with the layers path.
  */
@@ -91,14 +92,14 @@ function ensureRegistered(): void {
       return [{ shape: [xs[0], Math.floor(xs[1] / ps), Math.floor(xs[2] / ps), xs[3]] }, { shape: [xs[3]] }, { shape: [xs[3]] }];
     },
     body: forwardBody,
-    scratchFloats: ([xs]) => 2 * 5 * xs[3],
+    scratchFloats: ([xs]) => (2 * 2 + 3) * xs[3],
   });
   registerTypedKernel({
     kernelName: BN_BLOCK_GRAD_KERNEL,
     inputNames: ["dy", "x", "bias", "gamma", "beta", "mean", "variance"],
     outputs: ([, xs]) => [{ shape: xs.slice() }, { shape: [xs[3]] }, { shape: [xs[3]] }, { shape: [xs[3]] }],
     body: backwardBody,
-    scratchFloats: ([, xs]) => 2 * 8 * xs[3],
+    scratchFloats: ([, xs]) => (2 * 3 + 7) * xs[3],
   });
   tf.registerGradient({
     kernelName: BN_BLOCK_KERNEL,
@@ -113,46 +114,82 @@ function ensureRegistered(): void {
   });
 }
 
-/** Per-channel affine form y = x * scale + shift of the normalisation, from the stored (float32) statistics. */
+/**
+ * Per-channel constants of the normalisation from the stored (float32) statistics: the affine form
+ * y = x * scale + shift, the mean of x (without the bias) and 1 / sqrt(variance + epsilon), computed in
+ * float64 and rounded once to the float32 in which the elementwise passes compute.
+ */
 interface Affine {
-  meanX: Float64Array;
-  rstd: Float64Array;
-  scale: Float64Array;
-  shift: Float64Array;
+  meanX: Float32Array;
+  rstd: Float32Array;
+  scale: Float32Array;
+  shift: Float32Array;
+  /** rstd before its rounding, for the backward pass' constants. */
+  rstd64: Float64Array;
 }
 
 function affineOf(mean: Float32Array, variance: Float32Array, bias: Float32Array, gamma: Float32Array, beta: Float32Array, epsilon: number): Affine {
   const c = mean.length;
-  const meanX = new Float64Array(c);
-  const rstd = new Float64Array(c);
-  const scale = new Float64Array(c);
-  const shift = new Float64Array(c);
+  const affine: Affine = { meanX: new Float32Array(c), rstd: new Float32Array(c), scale: new Float32Array(c), shift: new Float32Array(c), rstd64: new Float64Array(c) };
   for (let k = 0; k < c; k++) {
     // The statistics are of z = x + bias; the bias cancels in the normalised value.
-    meanX[k] = mean[k] - bias[k];
-    rstd[k] = 1 / Math.sqrt(variance[k] + epsilon);
-    scale[k] = gamma[k] * rstd[k];
-    shift[k] = beta[k] - meanX[k] * scale[k];
+    const meanX = mean[k] - bias[k];
+    const rstd = 1 / Math.sqrt(variance[k] + epsilon);
+    const scale = gamma[k] * rstd;
+    affine.meanX[k] = meanX;
+    affine.rstd[k] = rstd;
+    affine.rstd64[k] = rstd;
+    affine.scale[k] = scale;
+    affine.shift[k] = beta[k] - meanX * scale;
   }
-  return { meanX, rstd, scale, shift };
+  return affine;
 }
 
-/** The WebAssembly kernels when the tensors live in the wasm backend's memory and C is even, else null. */
+/**
+ * The batch-norm gradient dz = gamma * rstd / M * (M * dyBn - sumG - zhat * sumGz), zhat = (x - meanX) * rstd,
+ * as dz = (a * dyBn + cc * (x - meanX)) + b per channel: a, b and cc in float64, rounded once to float32.
+ */
+function gradientConstants(gamma: Float32Array, rstd64: Float64Array, sumG: Float64Array, sumGz: Float64Array, m: number): { a: Float32Array; b: Float32Array; cc: Float32Array } {
+  const c = gamma.length;
+  const a = new Float32Array(c);
+  const b = new Float32Array(c);
+  const cc = new Float32Array(c);
+  for (let k = 0; k < c; k++) {
+    const kf = (gamma[k] * rstd64[k]) / m;
+    a[k] = kf * m;
+    b[k] = -kf * sumG[k];
+    cc[k] = -kf * sumGz[k] * rstd64[k];
+  }
+  return { a, b, cc };
+}
+
+/** The WebAssembly kernels when the tensors live in the wasm backend's memory and C is divisible by 4, else null. */
 function wasmKernelsFor(x: Float32Array, c: number, scratch: Float32Array): BatchNormKernels | null {
-  if (c % 2 !== 0 || scratch.byteOffset % 8 !== 0 || scratch.length === 0) return null;
+  if (c % 4 !== 0 || scratch.byteOffset % 8 !== 0 || scratch.length === 0) return null;
   return batchNormKernelsFor(x.buffer);
 }
 
-/** `count` float64 vectors of length c laid out in the scratch memory; their byte offsets and views. */
-function scratchVectors(scratch: Float32Array, c: number, count: number): { ptr: number[]; view: Float64Array[] } {
+/**
+ * `wide` float64 vectors of length c, then `narrow` float32 vectors of length c, laid out in the scratch
+ * memory: their byte offsets and views.
+ */
+function scratchVectors(scratch: Float32Array, c: number, wide: number, narrow: number): { ptr: number[]; f64: Float64Array[]; f32: Float32Array[] } {
   const ptr: number[] = [];
-  const view: Float64Array[] = [];
-  for (let i = 0; i < count; i++) {
+  const f64: Float64Array[] = [];
+  const f32: Float32Array[] = [];
+  for (let i = 0; i < wide; i++) {
     ptr.push(scratch.byteOffset + 8 * c * i);
-    view.push(new Float64Array(scratch.buffer, scratch.byteOffset + 8 * c * i, c));
+    f64.push(new Float64Array(scratch.buffer, scratch.byteOffset + 8 * c * i, c));
   }
-  return { ptr, view };
+  for (let i = 0; i < narrow; i++) {
+    const at = scratch.byteOffset + 8 * c * wide + 4 * c * i;
+    ptr.push(at);
+    f32.push(new Float32Array(scratch.buffer, at, c));
+  }
+  return { ptr, f64, f32 };
 }
+
+const fr = Math.fround;
 
 function forwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: number[][], attrs: tf.NamedAttrMap, scratch: Float32Array): void {
   const [x, bias, gamma, beta] = inputs;
@@ -165,20 +202,11 @@ function forwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: nu
     forwardWasm(kernels, inputs, outputs, shapes[0], attrs, scratch);
     return;
   }
-  // One pass of float64 sums of deviations from a per-channel shift (the channel's first value): no
-  // cancellation worth the name in float64, and one pass less than mean-then-deviations.
   if (batchNormSync === null) {
-    const shiftX = new Float64Array(c);
-    for (let k = 0; k < c; k++) shiftX[k] = x[k];
+    const shiftX = x.slice(0, c);
     const sum = new Float64Array(c);
     const sumSq = new Float64Array(c);
-    for (let j = 0; j < total; j += c) {
-      for (let k = 0; k < c; k++) {
-        const d = x[j + k] - shiftX[k];
-        sum[k] += d;
-        sumSq[k] += d * d;
-      }
-    }
+    shiftedSums(x, m, c, shiftX, sum, sumSq);
     for (let k = 0; k < c; k++) {
       const meanD = sum[k] / m;
       mean[k] = shiftX[k] + meanD + bias[k];
@@ -202,12 +230,12 @@ function forwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: nu
           for (let k = 0; k < c; k++, o++) {
             const s = scale[k];
             const t = shift[k];
-            let v = x[i00 + k] * s + t;
-            const v01 = x[i01 + k] * s + t;
+            let v = fr(fr(x[i00 + k] * s) + t);
+            const v01 = fr(fr(x[i01 + k] * s) + t);
             if (v01 > v) v = v01;
-            const v10 = x[i10 + k] * s + t;
+            const v10 = fr(fr(x[i10 + k] * s) + t);
             if (v10 > v) v = v10;
-            const v11 = x[i11 + k] * s + t;
+            const v11 = fr(fr(x[i11 + k] * s) + t);
             if (v11 > v) v = v11;
             out[o] = v > 0 ? v : 0;
           }
@@ -217,7 +245,7 @@ function forwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: nu
   } else {
     for (let j = 0; j < total; j += c) {
       for (let k = 0; k < c; k++) {
-        const v = x[j + k] * scale[k] + shift[k];
+        const v = fr(fr(x[j + k] * scale[k]) + shift[k]);
         out[j + k] = v > 0 ? v : 0;
       }
     }
@@ -235,7 +263,7 @@ function backwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: n
   }
   const mLocal = n * h * w;
   const total = mLocal * c;
-  const { meanX, rstd, scale, shift } = affineOf(mean, variance, bias, gamma, beta, attrs.epsilon as number);
+  const { meanX, rstd, scale, shift, rstd64 } = affineOf(mean, variance, bias, gamma, beta, attrs.epsilon as number);
   const sumG = new Float64Array(c);
   const sumGz = new Float64Array(c);
   // Pass A: route dy through the ReLU and the max-pool into dx (as the gradient with respect to the
@@ -257,18 +285,18 @@ function backwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: n
             const t = shift[k];
             // First maximum in window order, as tf.js' MaxPoolGrad picks it.
             let at = i00 + k;
-            let v = x[at] * s + t;
-            const v01 = x[i01 + k] * s + t;
+            let v = fr(fr(x[at] * s) + t);
+            const v01 = fr(fr(x[i01 + k] * s) + t);
             if (v01 > v) {
               v = v01;
               at = i01 + k;
             }
-            const v10 = x[i10 + k] * s + t;
+            const v10 = fr(fr(x[i10 + k] * s) + t);
             if (v10 > v) {
               v = v10;
               at = i10 + k;
             }
-            const v11 = x[i11 + k] * s + t;
+            const v11 = fr(fr(x[i11 + k] * s) + t);
             if (v11 > v) {
               v = v11;
               at = i11 + k;
@@ -277,7 +305,7 @@ function backwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: n
               const g = dy[o];
               dx[at] = g;
               sumG[k] += g;
-              sumGz[k] += g * (x[at] - meanX[k]) * rstd[k];
+              sumGz[k] += fr(g * fr(fr(x[at] - meanX[k]) * rstd[k]));
             }
           }
         }
@@ -287,11 +315,11 @@ function backwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: n
     for (let j = 0; j < total; j += c) {
       for (let k = 0; k < c; k++) {
         const xv = x[j + k];
-        if (xv * scale[k] + shift[k] > 0) {
+        if (fr(fr(xv * scale[k]) + shift[k]) > 0) {
           const g = dy[j + k];
           dx[j + k] = g;
           sumG[k] += g;
-          sumGz[k] += g * (xv - meanX[k]) * rstd[k];
+          sumGz[k] += fr(g * fr(fr(xv - meanX[k]) * rstd[k]));
         } else {
           dx[j + k] = 0;
         }
@@ -303,14 +331,12 @@ function backwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: n
   const ownG = sumG.slice();
   const ownGz = sumGz.slice();
   const m = batchSums(sumG, sumGz, mLocal, c);
-  // Pass B: dz = gamma * rstd / M * (M * dyBn - sum(dyBn) - zhat * sum(dyBn * zhat)).
-  const kf = new Float64Array(c);
-  for (let k = 0; k < c; k++) kf[k] = (gamma[k] * rstd[k]) / m;
+  // Pass B: the batch-norm gradient (gradientConstants).
+  const { a, b, cc } = gradientConstants(gamma, rstd64, sumG, sumGz, m);
   const acc = new Float64Array(c);
   for (let j = 0; j < total; j += c) {
     for (let k = 0; k < c; k++) {
-      const zhat = (x[j + k] - meanX[k]) * rstd[k];
-      const v = kf[k] * (m * dx[j + k] - sumG[k] - zhat * sumGz[k]);
+      const v = fr(fr(fr(a[k] * dx[j + k]) + fr(cc[k] * fr(x[j + k] - meanX[k]))) + b[k]);
       dx[j + k] = v;
       acc[k] += v;
     }
@@ -340,24 +366,46 @@ function batchSums(sumG: Float64Array, sumGz: Float64Array, mLocal: number, c: n
 }
 
 /**
+ * Per-channel sums of d = x - shift and of d * d over the m pixels of x [m, c], added to sum and sumSq: one
+ * pass, deviations from a per-channel shift (the channel's first value) so that the squares do not cancel
+ * against the mean. d and d * d are float32 and added in float32 over blocks of four pixels, (d0 + d1) +
+ * (d2 + d3); the blocks' sums, and then the pixels after the last whole block, are added in float64 (the
+ * arithmetic of assembly/batch-norm-kernels.ts' sumDeviations, bit for bit).
+ */
+function shiftedSums(x: Float32Array, m: number, c: number, shift: Float32Array, sum: Float64Array, sumSq: Float64Array): void {
+  const whole = m - (m % 4);
+  for (let j = 0; j < whole; j += 4) {
+    const p = j * c;
+    for (let k = 0; k < c; k++) {
+      const t = shift[k];
+      const d0 = fr(x[p + k] - t);
+      const d1 = fr(x[p + c + k] - t);
+      const d2 = fr(x[p + 2 * c + k] - t);
+      const d3 = fr(x[p + 3 * c + k] - t);
+      sum[k] += fr(fr(d0 + d1) + fr(d2 + d3));
+      sumSq[k] += fr(fr(fr(d0 * d0) + fr(d1 * d1)) + fr(fr(d2 * d2) + fr(d3 * d3)));
+    }
+  }
+  for (let j = whole; j < m; j++) {
+    for (let k = 0; k < c; k++) {
+      const d = fr(x[j * c + k] - shift[k]);
+      sum[k] += d;
+      sumSq[k] += fr(d * d);
+    }
+  }
+}
+
+/**
  * Batch mean and biased variance of z = x + bias per channel over every thread's share of the batch, in one
  * pass over x and one exchange: each thread reduces its rows to a count, a mean and a sum of squared
  * deviations (shifted sums, as the one-thread path), the threads exchange those, and every thread combines
  * them in thread order (Chan, Golub & LeVeque's pairwise update), so all get the same bytes.
  */
 function syncedStatistics(sync: BatchNormSync, x: Float32Array, mLocal: number, c: number, bias: Float32Array, mean: Float32Array, variance: Float32Array): void {
-  const total = mLocal * c;
-  const shift = new Float64Array(c);
-  for (let k = 0; k < c; k++) shift[k] = x[k];
+  const shift = x.slice(0, c);
   const sum = new Float64Array(c);
   const sumSq = new Float64Array(c);
-  for (let j = 0; j < total; j += c) {
-    for (let k = 0; k < c; k++) {
-      const d = x[j + k] - shift[k];
-      sum[k] += d;
-      sumSq[k] += d * d;
-    }
-  }
+  shiftedSums(x, mLocal, c, shift, sum, sumSq);
   combineAcrossThreads(sync, mLocal, shift, sum, sumSq, bias, mean, variance);
 }
 
@@ -366,7 +414,7 @@ function syncedStatistics(sync: BatchNormSync, x: Float32Array, mLocal: number, 
  * written to its own section of a vector that is zero elsewhere, so that the all-reduce (a sum) hands every
  * thread every section unchanged; then the sections are combined in thread order.
  */
-function combineAcrossThreads(sync: BatchNormSync, mLocal: number, shift: Float64Array, sum: Float64Array, sumSq: Float64Array, bias: Float32Array, mean: Float32Array, variance: Float32Array): void {
+function combineAcrossThreads(sync: BatchNormSync, mLocal: number, shift: Float32Array, sum: Float64Array, sumSq: Float64Array, bias: Float32Array, mean: Float32Array, variance: Float32Array): void {
   const c = shift.length;
   const section = 2 * c + 1;
   const threads = sync.threads;
@@ -404,14 +452,15 @@ function forwardWasm(k: BatchNormKernels, inputs: Float32Array[], outputs: Float
   const [out, mean, variance] = outputs;
   const [n, h, w, c] = shape;
   const m = n * h * w;
-  const { ptr, view } = scratchVectors(scratch, c, 5);
-  const [shiftV, sumV, sqV, scaleV, affineShiftV] = view;
-  const [shiftP, sumP, sqP, scaleP, affineShiftP] = ptr;
+  const { ptr, f64, f32 } = scratchVectors(scratch, c, 2, 3);
+  const [sumV, sqV] = f64;
+  const [shiftV, scaleV, affineShiftV] = f32;
+  const [sumP, sqP, shiftP, scaleP, affineShiftP] = ptr;
   sumV.fill(0);
   sqV.fill(0);
   if (batchNormSync === null) {
     for (let q = 0; q < c; q++) shiftV[q] = x[q];
-    k.sumDeviations(x.byteOffset, m, c, shiftP, sumP, sqP, 1);
+    k.sumDeviations(x.byteOffset, m, c, shiftP, sumP, sqP);
     for (let q = 0; q < c; q++) {
       const meanD = sumV[q] / m;
       mean[q] = shiftV[q] + meanD + bias[q];
@@ -420,8 +469,8 @@ function forwardWasm(k: BatchNormKernels, inputs: Float32Array[], outputs: Float
   } else {
     // syncedStatistics with its pass over x in WebAssembly.
     for (let q = 0; q < c; q++) shiftV[q] = x[q];
-    k.sumDeviations(x.byteOffset, m, c, shiftP, sumP, sqP, 1);
-    combineAcrossThreads(batchNormSync, m, Float64Array.from(shiftV), Float64Array.from(sumV), Float64Array.from(sqV), bias, mean, variance);
+    k.sumDeviations(x.byteOffset, m, c, shiftP, sumP, sqP);
+    combineAcrossThreads(batchNormSync, m, shiftV.slice(), sumV.slice(), sqV.slice(), bias, mean, variance);
   }
   const { scale, shift } = affineOf(mean, variance, bias, gamma, beta, attrs.epsilon as number);
   scaleV.set(scale);
@@ -437,9 +486,10 @@ function backwardWasm(k: BatchNormKernels, inputs: Float32Array[], outputs: Floa
   const [n, h, w, c] = shape;
   const mLocal = n * h * w;
   const affine = affineOf(mean, variance, bias, gamma, beta, attrs.epsilon as number);
-  const { ptr, view } = scratchVectors(scratch, c, 8);
-  const [scaleV, shiftV, meanXV, rstdV, sumGV, sumGzV, kfV, accV] = view;
-  const [scaleP, shiftP, meanXP, rstdP, sumGP, sumGzP, kfP, accP] = ptr;
+  const { ptr, f64, f32 } = scratchVectors(scratch, c, 3, 7);
+  const [sumGV, sumGzV, accV] = f64;
+  const [scaleV, shiftV, meanXV, rstdV, aV, bV, ccV] = f32;
+  const [sumGP, sumGzP, accP, scaleP, shiftP, meanXP, rstdP, aP, bP, ccP] = ptr;
   scaleV.set(affine.scale);
   shiftV.set(affine.shift);
   meanXV.set(affine.meanX);
@@ -457,7 +507,10 @@ function backwardWasm(k: BatchNormKernels, inputs: Float32Array[], outputs: Floa
   dBeta.set(sumGV);
   dGamma.set(sumGzV);
   const m = batchSums(sumGV, sumGzV, mLocal, c);
-  for (let q = 0; q < c; q++) kfV[q] = (gamma[q] * rstdV[q]) / m;
-  k.batchNormBackward(x.byteOffset, mLocal, c, m, meanXP, rstdP, kfP, sumGP, sumGzP, dx.byteOffset, accP);
+  const { a, b, cc } = gradientConstants(gamma, affine.rstd64, sumGV, sumGzV, m);
+  aV.set(a);
+  bV.set(b);
+  ccV.set(cc);
+  k.batchNormBackward(x.byteOffset, mLocal, c, meanXP, aP, bP, ccP, dx.byteOffset, accP);
   dBias.set(accV);
 }

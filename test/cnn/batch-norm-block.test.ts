@@ -51,9 +51,10 @@ for (const backend of ["wasm", "cpu"] as const) {
     [[2, 5, 7, 3], 2], // odd sizes: the last row and column are dropped by the pool (floor)
     [[3, 4, 6, 5], 2],
     [[3, 4, 6, 5], 1],
-    // Even channel counts: on wasm these run the WebAssembly kernels (assembly/batch-norm-kernels.ts).
-    [[2, 5, 7, 4], 2],
     [[3, 4, 6, 6], 1],
+    // Channel counts divisible by 4: on wasm these run the WebAssembly kernels (assembly/batch-norm-kernels.ts).
+    [[2, 5, 7, 4], 2],
+    [[3, 4, 6, 8], 1],
     [[4, 9, 11, 32], 2],
   ] as [[number, number, number, number], 1 | 2][]) {
     test(`fused batch-norm block equals the layers path on ${backend}: shape ${shape}, pool ${poolSize}`, async () => {
@@ -81,7 +82,9 @@ test("fused batch-norm block rejects per-channel inputs of the wrong size", asyn
 test("the WebAssembly batch-norm kernels (wasm) give the bytes of the JavaScript bodies (cpu)", async () => {
   for (const [shape, poolSize] of [
     [[4, 9, 11, 32], 2],
-    [[3, 4, 6, 6], 1],
+    [[3, 4, 6, 8], 1],
+    // 105 pixels: the statistics' pass adds one pixel after its last whole block of four
+    [[3, 5, 7, 4], 2],
   ] as [[number, number, number, number], 1 | 2][]) {
     const v = values(shape, poolSize, 40 + poolSize);
     const wasm = await onBackend("wasm", run(shape, poolSize, true, v));

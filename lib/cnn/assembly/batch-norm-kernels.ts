@@ -6,63 +6,91 @@
  * Memory: the module imports tf.js' wasm-backend memory (`env.memory`) and keeps nothing of its own (no data
  * segments, no allocator: stub runtime), so it reads the tensors where the backend keeps them and writes its
  * outputs into tensors the backend allocated: no copies. Every pointer is a byte offset into that memory.
- * Tensors are NHWC float32 with an even number of channels C; per-channel vectors are float64 [C].
+ * Tensors are NHWC float32 with a channel count C divisible by 4. Per-channel constants are float32 [C]
+ * (`scale`, `shift`, `meanX`, `rstd`, `a`, `b`, `cc`); per-channel sums are float64 [C].
  *
- * Arithmetic: two channels per f64x2 lane pair, each lane the float64 computation of the JavaScript bodies
- * in ../batch-norm-block.ts in the same order (float32 values promoted, sums over pixels taken one pixel after
- * another per channel), so the two paths give the same values; wasm has no fused multiply-add. Maxima are
- * pmax (pmax(a, b) = a < b ? b : a), which is the JavaScript bodies' `if (v01 > v) v = v01` and `v > 0 ? v : 0`
- * exactly, NaN and signed zeros included, and one instruction where V8 spends several on f64x2.max's IEEE rules.
+ * Arithmetic: four channels per f32x4, each lane the float32 operation of the JavaScript bodies in
+ * ../batch-norm-block.ts (Math.fround after each operation) in the same order, and every per-channel sum over
+ * pixels float64 (float32 lanes promoted and added one pixel, or one block of pixels, after another):
+ * float32 products carry the values tf.js and PyTorch carry, while a float32 sum over a million pixels would
+ * not. So the two paths give the same values; wasm has no fused multiply-add. Maxima are pmax (pmax(a, b) = a < b ? b : a),
+ * which is the JavaScript bodies' `if (v01 > v) v = v01` and `v > 0 ? v : 0` exactly, NaN and signed zeros
+ * included, and one instruction where V8 spends several on the IEEE rules of max.
  */
-
-@inline function load2(p: usize): v128 {
-  return f64x2.promote_low_f32x4(v128.load64_zero(p));
-}
-
-@inline function store2(p: usize, v: v128): void {
-  v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
-}
 
 /** Byte offset of the top-left pixel of 2x2 window (py, px) of image b in an [n, h, w, c] tensor of `pixel`-byte pixels. */
 @inline function windowOffset(b: i32, py: i32, px: i32, h: i32, w: i32, pixel: usize): usize {
   return (<usize>(b * h + 2 * py) * <usize>w + <usize>(2 * px)) * pixel;
 }
 
+/** The upper two float32 lanes of v in the lower two. */
+@inline function high2(v: v128): v128 {
+  return i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+}
+
+/** sum[0..3] += the four float32 lanes of v, promoted: float64 sums of four channels. */
+@inline function addPromoted(sum: usize, v: v128): void {
+  v128.store(sum, f64x2.add(v128.load(sum), f64x2.promote_low_f32x4(v)));
+  v128.store(sum + 16, f64x2.add(v128.load(sum + 16), f64x2.promote_low_f32x4(high2(v))));
+}
+
+/** x * scale + shift in float32, four channels. */
+@inline function affine4(x: v128, s: v128, t: v128): v128 {
+  return f32x4.add(f32x4.mul(x, s), t);
+}
+
 /**
- * For each channel k: sum[k] += x - shift[k] and (when withSquares) sumSq[k] += (x - shift[k])^2 over the
- * m pixels of x [m, c].
+ * For each channel k: sum[k] += d and sumSq[k] += d * d with d = x - shift[k] over the m pixels of x [m, c]:
+ * d and its square in float32, added in float32 over blocks of four pixels ((d0 + d1) + (d2 + d3)), each
+ * block's sums then added in float64, one block after another; the pixels after the last whole block are
+ * added one by one. The float32 blocks halve the float64 additions, the pass' cost.
  */
-export function sumDeviations(x: usize, m: i32, c: i32, shift: usize, sum: usize, sumSq: usize, withSquares: i32): void {
-  const rowBytes = <usize>c << 2;
-  for (let j = 0; j < m; j++) {
-    const row = x + <usize>j * rowBytes;
-    for (let k = 0; k < c; k += 2) {
-      const o = <usize>k << 3;
-      const d = f64x2.sub(load2(row + (<usize>k << 2)), v128.load(shift + o));
-      v128.store(sum + o, f64x2.add(v128.load(sum + o), d));
-      if (withSquares) v128.store(sumSq + o, f64x2.add(v128.load(sumSq + o), f64x2.mul(d, d)));
+export function sumDeviations(x: usize, m: i32, c: i32, shift: usize, sum: usize, sumSq: usize): void {
+  const pixel = <usize>c << 2;
+  const blocks = m >> 2;
+  for (let j = 0; j < blocks; j++) {
+    const p0 = x + <usize>(j << 2) * pixel;
+    for (let k = 0; k < c; k += 4) {
+      const o = <usize>k << 2;
+      const t = v128.load(shift + o);
+      const d0 = f32x4.sub(v128.load(p0 + o), t);
+      const d1 = f32x4.sub(v128.load(p0 + pixel + o), t);
+      const d2 = f32x4.sub(v128.load(p0 + 2 * pixel + o), t);
+      const d3 = f32x4.sub(v128.load(p0 + 3 * pixel + o), t);
+      addPromoted(sum + (o << 1), f32x4.add(f32x4.add(d0, d1), f32x4.add(d2, d3)));
+      const q01 = f32x4.add(f32x4.mul(d0, d0), f32x4.mul(d1, d1));
+      const q23 = f32x4.add(f32x4.mul(d2, d2), f32x4.mul(d3, d3));
+      addPromoted(sumSq + (o << 1), f32x4.add(q01, q23));
+    }
+  }
+  for (let j = blocks << 2; j < m; j++) {
+    const row = x + <usize>j * pixel;
+    for (let k = 0; k < c; k += 4) {
+      const o = <usize>k << 2;
+      const d = f32x4.sub(v128.load(row + o), v128.load(shift + o));
+      addPromoted(sum + (o << 1), d);
+      addPromoted(sumSq + (o << 1), f32x4.mul(d, d));
     }
   }
 }
 
 /** out = relu(x * scale + shift) per channel, x and out [m, c]. */
 export function normRelu(x: usize, m: i32, c: i32, scale: usize, shift: usize, out: usize): void {
-  const zero = f64x2.splat(0);
+  const zero = f32x4.splat(0);
   const rowBytes = <usize>c << 2;
   for (let j = 0; j < m; j++) {
     const base = <usize>j * rowBytes;
-    for (let k = 0; k < c; k += 2) {
-      const o = <usize>k << 3;
-      const p = base + (<usize>k << 2);
-      const v = f64x2.add(f64x2.mul(load2(x + p), v128.load(scale + o)), v128.load(shift + o));
-      store2(out + p, f64x2.pmax(zero, v));
+    for (let k = 0; k < c; k += 4) {
+      const o = <usize>k << 2;
+      const p = base + o;
+      v128.store(out + p, f32x4.pmax(zero, affine4(v128.load(x + p), v128.load(scale + o), v128.load(shift + o))));
     }
   }
 }
 
 /** out = relu(maxPool2x2(x * scale + shift)) per channel: x [n, h, w, c], out [n, floor(h/2), floor(w/2), c]. */
 export function normPoolRelu(x: usize, n: i32, h: i32, w: i32, c: i32, scale: usize, shift: usize, out: usize): void {
-  const zero = f64x2.splat(0);
+  const zero = f32x4.splat(0);
   const hp = h >> 1;
   const wp = w >> 1;
   const pixel = <usize>c << 2;
@@ -72,17 +100,17 @@ export function normPoolRelu(x: usize, n: i32, h: i32, w: i32, c: i32, scale: us
     for (let py = 0; py < hp; py++) {
       for (let px = 0; px < wp; px++) {
         const i00 = x + windowOffset(b, py, px, h, w, pixel);
-        for (let k = 0; k < c; k += 2) {
-          const o = <usize>k << 3;
+        for (let k = 0; k < c; k += 4) {
+          const o = <usize>k << 2;
           const s = v128.load(scale + o);
           const t = v128.load(shift + o);
-          const p = i00 + (<usize>k << 2);
-          let v = f64x2.add(f64x2.mul(load2(p), s), t);
-          v = f64x2.pmax(v, f64x2.add(f64x2.mul(load2(p + pixel), s), t));
-          v = f64x2.pmax(v, f64x2.add(f64x2.mul(load2(p + row), s), t));
-          v = f64x2.pmax(v, f64x2.add(f64x2.mul(load2(p + row + pixel), s), t));
-          store2(q, f64x2.pmax(zero, v));
-          q += 8;
+          const p = i00 + o;
+          let v = affine4(v128.load(p), s, t);
+          v = f32x4.pmax(v, affine4(v128.load(p + pixel), s, t));
+          v = f32x4.pmax(v, affine4(v128.load(p + row), s, t));
+          v = f32x4.pmax(v, affine4(v128.load(p + row + pixel), s, t));
+          v128.store(q, f32x4.pmax(zero, v));
+          q += 16;
         }
       }
     }
@@ -91,23 +119,23 @@ export function normPoolRelu(x: usize, n: i32, h: i32, w: i32, c: i32, scale: us
 
 /**
  * First backward pass without pooling: where x * scale + shift > 0, dx = dy and sumG += dy,
- * sumGz += dy * (x - meanX) * rstd; elsewhere dx = 0.
+ * sumGz += dy * ((x - meanX) * rstd); elsewhere dx = 0.
  */
 export function reluBackward(dy: usize, x: usize, m: i32, c: i32, scale: usize, shift: usize, meanX: usize, rstd: usize, dx: usize, sumG: usize, sumGz: usize): void {
-  const zero = f64x2.splat(0);
+  const zero = f32x4.splat(0);
   const rowBytes = <usize>c << 2;
   for (let j = 0; j < m; j++) {
     const base = <usize>j * rowBytes;
-    for (let k = 0; k < c; k += 2) {
-      const o = <usize>k << 3;
-      const p = base + (<usize>k << 2);
-      const xv = load2(x + p);
-      const on = f64x2.gt(f64x2.add(f64x2.mul(xv, v128.load(scale + o)), v128.load(shift + o)), zero);
-      const g = v128.and(load2(dy + p), on);
-      store2(dx + p, g);
-      v128.store(sumG + o, f64x2.add(v128.load(sumG + o), g));
-      const gz = f64x2.mul(f64x2.mul(g, f64x2.sub(xv, v128.load(meanX + o))), v128.load(rstd + o));
-      v128.store(sumGz + o, f64x2.add(v128.load(sumGz + o), v128.and(gz, on)));
+    for (let k = 0; k < c; k += 4) {
+      const o = <usize>k << 2;
+      const p = base + o;
+      const xv = v128.load(x + p);
+      const on = f32x4.gt(affine4(xv, v128.load(scale + o), v128.load(shift + o)), zero);
+      const g = v128.and(v128.load(dy + p), on);
+      v128.store(dx + p, g);
+      const zhat = f32x4.mul(f32x4.sub(xv, v128.load(meanX + o)), v128.load(rstd + o));
+      addPromoted(sumG + (o << 1), g);
+      addPromoted(sumGz + (o << 1), v128.and(f32x4.mul(g, zhat), on));
     }
   }
 }
@@ -120,7 +148,7 @@ export function reluBackward(dy: usize, x: usize, m: i32, c: i32, scale: usize, 
  * as reluBackward does.
  */
 export function poolReluBackward(dy: usize, x: usize, n: i32, h: i32, w: i32, c: i32, scale: usize, shift: usize, meanX: usize, rstd: usize, dx: usize, sumG: usize, sumGz: usize): void {
-  const zero = f64x2.splat(0);
+  const zero = f32x4.splat(0);
   const hp = h >> 1;
   const wp = w >> 1;
   const pixel = <usize>c << 2;
@@ -130,43 +158,42 @@ export function poolReluBackward(dy: usize, x: usize, n: i32, h: i32, w: i32, c:
     for (let py = 0; py < hp; py++) {
       for (let px = 0; px < wp; px++) {
         const off00 = windowOffset(b, py, px, h, w, pixel);
-        for (let k = 0; k < c; k += 2) {
-          const o = <usize>k << 3;
+        for (let k = 0; k < c; k += 4) {
+          const o = <usize>k << 2;
           const s = v128.load(scale + o);
           const t = v128.load(shift + o);
-          const p = off00 + (<usize>k << 2);
-          const x00 = load2(x + p);
-          const x01 = load2(x + p + pixel);
-          const x10 = load2(x + p + row);
-          const x11 = load2(x + p + row + pixel);
-          let v = f64x2.add(f64x2.mul(x00, s), t);
-          const v01 = f64x2.add(f64x2.mul(x01, s), t);
-          const v10 = f64x2.add(f64x2.mul(x10, s), t);
-          const v11 = f64x2.add(f64x2.mul(x11, s), t);
+          const p = off00 + o;
+          const x00 = v128.load(x + p);
+          const x01 = v128.load(x + p + pixel);
+          const x10 = v128.load(x + p + row);
+          const x11 = v128.load(x + p + row + pixel);
+          let v = affine4(x00, s, t);
           // Strictly greater: the first maximum in window order keeps its place.
-          const m01 = f64x2.gt(v01, v);
+          const v01 = affine4(x01, s, t);
+          const m01 = f32x4.gt(v01, v);
           v = v128.bitselect(v01, v, m01);
           let xa = v128.bitselect(x01, x00, m01);
-          const m10 = f64x2.gt(v10, v);
+          const v10 = affine4(x10, s, t);
+          const m10 = f32x4.gt(v10, v);
           v = v128.bitselect(v10, v, m10);
           xa = v128.bitselect(x10, xa, m10);
-          const m11 = f64x2.gt(v11, v);
+          const v11 = affine4(x11, s, t);
+          const m11 = f32x4.gt(v11, v);
           v = v128.bitselect(v11, v, m11);
           xa = v128.bitselect(x11, xa, m11);
-          const on = f64x2.gt(v, zero);
-          const g = v128.and(load2(q), on);
-          const at11 = m11;
+          const on = f32x4.gt(v, zero);
+          const g = v128.and(v128.load(q), on);
           const at10 = v128.andnot(m10, m11);
           const at01 = v128.andnot(m01, v128.or(m10, m11));
           const at00 = v128.not(v128.or(m01, v128.or(m10, m11)));
-          store2(dx + p, v128.and(g, at00));
-          store2(dx + p + pixel, v128.and(g, at01));
-          store2(dx + p + row, v128.and(g, at10));
-          store2(dx + p + row + pixel, v128.and(g, at11));
-          v128.store(sumG + o, f64x2.add(v128.load(sumG + o), g));
-          const gz = f64x2.mul(f64x2.mul(g, f64x2.sub(xa, v128.load(meanX + o))), v128.load(rstd + o));
-          v128.store(sumGz + o, f64x2.add(v128.load(sumGz + o), v128.and(gz, on)));
-          q += 8;
+          v128.store(dx + p, v128.and(g, at00));
+          v128.store(dx + p + pixel, v128.and(g, at01));
+          v128.store(dx + p + row, v128.and(g, at10));
+          v128.store(dx + p + row + pixel, v128.and(g, m11));
+          const zhat = f32x4.mul(f32x4.sub(xa, v128.load(meanX + o)), v128.load(rstd + o));
+          addPromoted(sumG + (o << 1), g);
+          addPromoted(sumGz + (o << 1), v128.and(f32x4.mul(g, zhat), on));
+          q += 16;
         }
       }
       if (w & 1) {
@@ -180,22 +207,22 @@ export function poolReluBackward(dy: usize, x: usize, n: i32, h: i32, w: i32, c:
 }
 
 /**
- * Second backward pass, the batch-norm gradient: dx = kf * (count * dx - sumG - zhat * sumGz) with
- * zhat = (x - meanX) * rstd, in place over [m, c]; acc += the float64 values before rounding.
+ * Second backward pass, the batch-norm gradient, in place over dx [m, c]:
+ * dx = (a * dx + cc * (x - meanX)) + b per channel, the float32 form of
+ * gamma * rstd / M * (M * dx - sumG - zhat * sumGz) with zhat = (x - meanX) * rstd (../batch-norm-block.ts
+ * computes a, b and cc in float64); acc += the float32 results, in float64.
  */
-export function batchNormBackward(x: usize, m: i32, c: i32, count: f64, meanX: usize, rstd: usize, kf: usize, sumG: usize, sumGz: usize, dx: usize, acc: usize): void {
-  const mm = f64x2.splat(count);
+export function batchNormBackward(x: usize, m: i32, c: i32, meanX: usize, a: usize, b: usize, cc: usize, dx: usize, acc: usize): void {
   const rowBytes = <usize>c << 2;
   for (let j = 0; j < m; j++) {
     const base = <usize>j * rowBytes;
-    for (let k = 0; k < c; k += 2) {
-      const o = <usize>k << 3;
-      const p = base + (<usize>k << 2);
-      const zhat = f64x2.mul(f64x2.sub(load2(x + p), v128.load(meanX + o)), v128.load(rstd + o));
-      const inner = f64x2.sub(f64x2.sub(f64x2.mul(mm, load2(dx + p)), v128.load(sumG + o)), f64x2.mul(zhat, v128.load(sumGz + o)));
-      const v = f64x2.mul(v128.load(kf + o), inner);
-      store2(dx + p, v);
-      v128.store(acc + o, f64x2.add(v128.load(acc + o), v));
+    for (let k = 0; k < c; k += 4) {
+      const o = <usize>k << 2;
+      const p = base + o;
+      const centred = f32x4.mul(v128.load(cc + o), f32x4.sub(v128.load(x + p), v128.load(meanX + o)));
+      const v = f32x4.add(f32x4.add(f32x4.mul(v128.load(a + o), v128.load(dx + p)), centred), v128.load(b + o));
+      v128.store(dx + p, v);
+      addPromoted(acc + (o << 1), v);
     }
   }
 }
