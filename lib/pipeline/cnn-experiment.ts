@@ -50,7 +50,12 @@ export const CNN_SPLIT_FRACTIONS = { train: 0.7, val: 0.15, test: 0.15 } as cons
 const LEARNING_RATE = 1e-3;
 const MARKER = "experiment.json";
 const MARKER_FORMAT = "seismic-xai/cnn-experiment-model";
-const KEY_VERSION = 1;
+/**
+ * Part of every model's cache key: raised whenever the training arithmetic changes the trained bytes, so that a
+ * model cached by the earlier code is trained again instead of reused (2: the batch-norm blocks' elementwise
+ * passes in float32, lib/cnn/batch-norm-block.ts).
+ */
+const KEY_VERSION = 2;
 
 /** Options of `trainCnnExperiment`. */
 export interface CnnExperimentOptions {
