@@ -207,11 +207,7 @@ function forwardBody(inputs: Float32Array[], outputs: Float32Array[], shapes: nu
     const sum = new Float64Array(c);
     const sumSq = new Float64Array(c);
     shiftedSums(x, m, c, shiftX, sum, sumSq);
-    for (let k = 0; k < c; k++) {
-      const meanD = sum[k] / m;
-      mean[k] = shiftX[k] + meanD + bias[k];
-      variance[k] = Math.max(0, sumSq[k] / m - meanD * meanD);
-    }
+    statisticsOfSums(m, shiftX, sum, sumSq, bias, mean, variance);
   } else {
     syncedStatistics(batchNormSync, x, m, c, bias, mean, variance);
   }
@@ -395,6 +391,15 @@ function shiftedSums(x: Float32Array, m: number, c: number, shift: Float32Array,
   }
 }
 
+/** Batch mean and biased variance of z = x + bias per channel from one thread's `shiftedSums` over its m pixels. */
+function statisticsOfSums(m: number, shift: Float32Array, sum: Float64Array, sumSq: Float64Array, bias: Float32Array, mean: Float32Array, variance: Float32Array): void {
+  for (let k = 0; k < shift.length; k++) {
+    const meanD = sum[k] / m;
+    mean[k] = shift[k] + meanD + bias[k];
+    variance[k] = Math.max(0, sumSq[k] / m - meanD * meanD);
+  }
+}
+
 /**
  * Batch mean and biased variance of z = x + bias per channel over every thread's share of the batch, in one
  * pass over x and one exchange: each thread reduces its rows to a count, a mean and a sum of squared
@@ -458,20 +463,11 @@ function forwardWasm(k: BatchNormKernels, inputs: Float32Array[], outputs: Float
   const [sumP, sqP, shiftP, scaleP, affineShiftP] = ptr;
   sumV.fill(0);
   sqV.fill(0);
-  if (batchNormSync === null) {
-    for (let q = 0; q < c; q++) shiftV[q] = x[q];
-    k.sumDeviations(x.byteOffset, m, c, shiftP, sumP, sqP);
-    for (let q = 0; q < c; q++) {
-      const meanD = sumV[q] / m;
-      mean[q] = shiftV[q] + meanD + bias[q];
-      variance[q] = Math.max(0, sqV[q] / m - meanD * meanD);
-    }
-  } else {
-    // syncedStatistics with its pass over x in WebAssembly.
-    for (let q = 0; q < c; q++) shiftV[q] = x[q];
-    k.sumDeviations(x.byteOffset, m, c, shiftP, sumP, sqP);
-    combineAcrossThreads(batchNormSync, m, shiftV.slice(), sumV.slice(), sqV.slice(), bias, mean, variance);
-  }
+  shiftV.set(x.subarray(0, c));
+  k.sumDeviations(x.byteOffset, m, c, shiftP, sumP, sqP);
+  if (batchNormSync === null) statisticsOfSums(m, shiftV, sumV, sqV, bias, mean, variance);
+  // syncedStatistics with its pass over x in WebAssembly.
+  else combineAcrossThreads(batchNormSync, m, shiftV.slice(), sumV.slice(), sqV.slice(), bias, mean, variance);
   const { scale, shift } = affineOf(mean, variance, bias, gamma, beta, attrs.epsilon as number);
   scaleV.set(scale);
   affineShiftV.set(shift);
